@@ -1,0 +1,42 @@
+/**
+ * The contract every board-document store implements. A board's document is the log of Yjs
+ * updates the server accepted, periodically compacted into one merged update.
+ *
+ * Guarantees callers rely on:
+ * - `append` resolves only once the update is durable (survives kill -9 and power loss).
+ *   Implementations batch concurrent appends into one commit (group commit).
+ * - `compact` replaces the stored entries up to and including `upTo` by one merged update
+ *   atomically: after a crash at any moment either the old entries or the merged one exist,
+ *   never neither and never both.
+ * - `load` returns entries in commit order; applying them all to a fresh Y.Doc gives the
+ *   stored state.
+ */
+export interface StoredEntry {
+  /** Monotonic per board, assigned by the store. */
+  seq: number
+  update: Uint8Array
+}
+
+export interface DocumentStore {
+  load(boardId: string): Promise<StoredEntry[]>
+  /** Resolves with the entry's seq once it is durable. */
+  append(boardId: string, update: Uint8Array): Promise<number>
+  /** Replace entries with seq <= upTo by `merged` (which must contain all of them). */
+  compact(boardId: string, merged: Uint8Array, upTo: number): Promise<void>
+  /** Bytes currently stored for the board (for the size limit and for compaction policy). */
+  size(boardId: string): Promise<{ entries: number; bytes: number }>
+  delete(boardId: string): Promise<void>
+  /** Flushes pending appends and releases the store. Safe to call twice. */
+  close(): Promise<void>
+}
+
+export class StorageError extends Error {
+  override readonly name = 'StorageError'
+  constructor(
+    readonly code: 'closed' | 'io' | 'corrupt',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Shapes of the HTTP API's bodies, shared so client and server agree.
+ */
+import type { Role } from './roles.ts'
+
+export type CreateBoardRequest = { title: string }
+export type CreateBoardResponse = {
+  id: string
+  title: string
+  /** Paths, `/b/<id>#k=<key>`: the client makes them absolute with its own origin. */
+  links: { facilitator: string; editor: string }
+}
+export type BoardInfoResponse = {
+  id: string
+  title: string
+  createdAt: string
+  /** Present when the request carried a valid key of this board. */
+  role?: Role
+}
+export type ApiError = { error: ApiErrorCode; message: string }
+
+export const ApiErrorCode = {
+  badRequest: 'bad_request',
+  notFound: 'not_found',
+  invalidKey: 'invalid_key',
+  tooLarge: 'too_large',
+  rateLimited: 'rate_limited',
+  internal: 'internal',
+} as const
+export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode]
+
+/** Header carrying a board key on HTTP requests (never a query string, which gets logged). */
+export const KEY_HEADER = 'x-board-key'

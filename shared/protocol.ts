@@ -1,0 +1,75 @@
+/**
+ * Wire protocol between the client and the server: the websocket path, how the key is
+ * presented, message tags (the standard y-websocket ones plus ours) and close codes.
+ */
+
+/** Bumped when the client and server stop understanding each other. */
+export const PROTOCOL_VERSION = 1
+
+/** The websocket path of a board: `/ws/<boardId>`. */
+export const WS_PREFIX = '/ws/'
+
+/**
+ * The key is sent as a websocket subprotocol (`Sec-WebSocket-Protocol`), never in the URL,
+ * so it cannot end up in an access log or a proxy's log. The server picks SUBPROTOCOL back.
+ */
+export const SUBPROTOCOL = `codesign.v${PROTOCOL_VERSION}`
+export const KEY_SUBPROTOCOL_PREFIX = 'k.'
+
+/** Message tags: the first varint of every frame. 0-3 are y-websocket's own. */
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  /**
+   * Ours: the server tells a connection that everything up to this state vector is stored
+   * durably. Payload: a varUint8Array with `Y.encodeStateVector` of the stored document.
+   * Clients compare it to their own state to show "all changes saved".
+   */
+  saved: 100,
+} as const
+export type MessageType = (typeof MessageType)[keyof typeof MessageType]
+
+/** y-protocols' auth sub-message: 0 = permission denied (followed by a reason string). */
+export const AUTH_PERMISSION_DENIED = 0
+
+/**
+ * Close codes. 4000-4999 are free for applications; the client reacts to each.
+ * A closed connection on a fatal code does not reconnect.
+ */
+export const CloseCode = {
+  /** ws's own code when a frame exceeds maxPayload. */
+  messageTooBig: 1009,
+  /** Server shutting down; the client reconnects. */
+  goingAway: 1001,
+  /** A frame that cannot be decoded, or a message type we don't know. */
+  badMessage: 4400,
+  /** No key, or a key that is not one of this board's. Fatal. */
+  unauthorized: 4401,
+  /** The board does not exist. Fatal. */
+  boardNotFound: 4404,
+  /** Too many connections to this board or from this address. Retried later. */
+  tooManyConnections: 4429,
+  /** Exceeded a rate limit. Retried later. */
+  rateLimited: 4430,
+  /** The board is bigger than the configured limit: no more updates accepted. */
+  boardTooLarge: 4413,
+  /** The server could not load or store the board. Retried later. */
+  serverError: 4500,
+} as const
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
+
+/** Codes after which reconnecting would only fail again. */
+export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.unauthorized,
+  CloseCode.boardNotFound,
+])
+
+/** Names of the shared types in a board's Y.Doc. */
+export const DocKeys = {
+  /** Y.Array used by YKeyValue: every tldraw document record, keyed by record id. */
+  records: 'records',
+  /** Y.Map: board-level metadata such as the tldraw schema the document was written with. */
+  meta: 'meta',
+} as const
