@@ -35,36 +35,38 @@ export type MessageType = (typeof MessageType)[keyof typeof MessageType]
 export const AUTH_PERMISSION_DENIED = 0
 
 /**
- * Close codes. 4000-4999 are free for applications; the client reacts to each.
- * A closed connection on a fatal code does not reconnect.
+ * Close codes. 4000-4999 are free for applications. We follow y-websocket's convention:
+ * 4400-4499 mirror HTTP 4xx (a decision reconnecting cannot fix: the client stops), every
+ * other code is transient and the client reconnects with backoff.
  */
 export const CloseCode = {
-  /** ws's own code when a frame exceeds maxPayload. */
-  messageTooBig: 1009,
   /** Server shutting down; the client reconnects. */
   goingAway: 1001,
+  /** ws's own code when a frame exceeds maxPayload; the client reconnects. */
+  messageTooBig: 1009,
   /** A frame that cannot be decoded, or a message type we don't know. */
   badMessage: 4400,
-  /** No key, or a key that is not one of this board's. Fatal. */
+  /** No key, or a key that is not one of this board's. */
   unauthorized: 4401,
-  /** The board does not exist. Fatal. */
+  /** The board does not exist. */
   boardNotFound: 4404,
-  /** Too many connections to this board or from this address. Retried later. */
-  tooManyConnections: 4429,
-  /** Exceeded a rate limit. Retried later. */
-  rateLimited: 4430,
   /** The board is bigger than the configured limit: no more updates accepted. */
   boardTooLarge: 4413,
-  /** The server could not load or store the board. Retried later. */
+  /** The server could not load or store the board. */
   serverError: 4500,
+  /** Too many connections to this board or from this address. */
+  tooManyConnections: 4503,
+  /** The socket's send buffer outgrew its bound: the client could not keep up. */
+  tooSlow: 4508,
+  /** Exceeded a rate limit (messages or bytes per second). */
+  rateLimited: 4529,
 } as const
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
 
-/** Codes after which reconnecting would only fail again. */
-export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
-  CloseCode.unauthorized,
-  CloseCode.boardNotFound,
-])
+/** Codes after which reconnecting would only fail again (y-websocket stops on these). */
+export function isFatalCloseCode(code: number): boolean {
+  return code >= 4400 && code < 4500
+}
 
 /** Names of the shared types in a board's Y.Doc. */
 export const DocKeys = {

@@ -1,0 +1,348 @@
+/**
+ * One loaded board: its Y.Doc, awareness and connections. Speaks the y-websocket protocol
+ * over a minimal socket interface (so it knows nothing of `ws`), persists every update it
+ * accepts through the document store, and tells clients what is durably saved.
+ */
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { canEdit, type Role } from '../../shared/roles.ts'
+import { CloseCode } from '../../shared/protocol.ts'
+import type { Limits } from '../../shared/limits.ts'
+import type { DocumentStore } from '../storage/DocumentStore.ts'
+import type { Log } from '../log.ts'
+import {
+  awarenessClientIds,
+  BadMessageError,
+  decodeClientMessage,
+  encodeAwareness,
+  encodePermissionDenied,
+  encodeSaved,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+} from './codec.ts'
+
+/** What the room needs of a socket. `ws` satisfies it; tests could pass anything alike. */
+export interface RoomSocket {
+  send(data: Uint8Array): void
+  close(code: number, reason: string): void
+  readonly bufferedAmount: number
+}
+
+export type RoomConnection = {
+  readonly id: string
+  readonly socket: RoomSocket
+  role: Role
+  /** Awareness client ids this connection announced; it may speak only for these. */
+  readonly clientIds: Set<number>
+}
+
+export type RoomOptions = {
+  boardId: string
+  store: DocumentStore
+  log: Log
+  limits: Limits
+  locked?: boolean
+  /** Called once when an update fails to store: the manager drops the room (see persist). */
+  onStorageFailure?: (room: Room) => void
+}
+
+/** Origin of the transaction that applies the stored state, so it is not stored again. */
+const LOAD_ORIGIN = Symbol('load')
+/** A connection may speak for a few awareness ids (a tab reloading keeps an old id briefly). */
+const MAX_CLIENT_IDS_PER_CONNECTION = 4
+/** A socket whose unsent data grows past this is too slow to keep up; it reconnects later. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024
+/** "Saved" notices are coalesced: clients only need to know, not every few milliseconds. */
+const SAVED_NOTICE_INTERVAL_MS = 100
+/** Compact when the log since the last compaction outgrows the compacted state and this floor. */
+const COMPACTION_FLOOR_BYTES = 64 * 1024
+const COMPACTION_MAX_ENTRIES = 2000
+
+export class Room {
+  readonly boardId: string
+  readonly doc = new Y.Doc()
+  readonly awareness: awarenessProtocol.Awareness
+  locked: boolean
+
+  private readonly store: DocumentStore
+  private readonly log: Log
+  private readonly limits: Limits
+  private readonly onStorageFailure: ((room: Room) => void) | undefined
+  private readonly connections = new Map<string, RoomConnection>()
+  private readonly inflight = new Set<Promise<unknown>>()
+  private lastCommittedSeq = 0
+  private savedStateVector: Uint8Array = new Uint8Array([0])
+  private savedNoticeTimer: ReturnType<typeof setTimeout> | undefined
+  private logBytesSinceCompaction = 0
+  private logEntriesSinceCompaction = 0
+  private compactedBytes = 0
+  private compacting: Promise<void> | undefined
+  private storageFailed = false
+  private destroyed = false
+
+  private constructor(options: RoomOptions) {
+    this.boardId = options.boardId
+    this.store = options.store
+    this.log = options.log
+    this.limits = options.limits
+    this.locked = options.locked ?? false
+    this.onStorageFailure = options.onStorageFailure
+    this.awareness = new awarenessProtocol.Awareness(this.doc)
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null)
+  }
+
+  /** Loads the stored state before anyone is answered: a room exists only once loaded. */
+  static async load(options: RoomOptions): Promise<Room> {
+    const room = new Room(options)
+    const entries = await options.store.load(options.boardId)
+    Y.transact(
+      room.doc,
+      () => {
+        for (const entry of entries) Y.applyUpdate(room.doc, entry.update, LOAD_ORIGIN)
+      },
+      LOAD_ORIGIN,
+    )
+    for (const entry of entries) {
+      room.lastCommittedSeq = Math.max(room.lastCommittedSeq, entry.seq)
+      room.compactedBytes += entry.update.byteLength
+    }
+    room.savedStateVector = Y.encodeStateVector(room.doc)
+    room.doc.on('update', room.onDocUpdate)
+    room.awareness.on('update', room.onAwarenessUpdate)
+    options.log.debug({ board: options.boardId, entries: entries.length }, 'board loaded')
+    return room
+  }
+
+  get size(): number {
+    return this.connections.size
+  }
+
+  /** Bytes the board occupies in storage (compacted state plus log). */
+  get storedBytes(): number {
+    return this.compactedBytes + this.logBytesSinceCompaction
+  }
+
+  /** Registers a connection and starts the sync: our state vector, everyone's presence. */
+  addConnection(conn: RoomConnection): void {
+    this.connections.set(conn.id, conn)
+    this.send(conn, encodeSyncStep1(this.doc))
+    const states = this.awareness.getStates()
+    if (states.size > 0) {
+      this.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
+    }
+    this.send(conn, encodeSaved(this.savedStateVector))
+  }
+
+  removeConnection(conn: RoomConnection): void {
+    if (!this.connections.delete(conn.id)) return
+    if (conn.clientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], conn)
+    }
+  }
+
+  /** Whether a connection may change the document right now (role and lock, checked per message). */
+  canWrite(conn: RoomConnection): boolean {
+    if (!canEdit(conn.role)) return false
+    return conn.role === 'facilitator' || !this.locked
+  }
+
+  /** Handles one frame. Throws BadMessageError for frames the caller should close on. */
+  handleMessage(conn: RoomConnection, data: Uint8Array): void {
+    if (this.destroyed) return
+    const message = decodeClientMessage(data)
+    switch (message.type) {
+      case 'syncStep1':
+        this.send(conn, encodeSyncStep2(this.doc, message.stateVector))
+        return
+      case 'syncStep2':
+      case 'update':
+        this.applyClientUpdate(conn, message.update)
+        return
+      case 'awareness':
+        this.applyClientAwareness(conn, message.update)
+        return
+      case 'queryAwareness':
+        this.send(
+          conn,
+          encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])),
+        )
+        return
+      case 'auth':
+        return
+      default: {
+        const exhaustive: never = message
+        throw new BadMessageError(`unhandled message ${JSON.stringify(exhaustive)}`)
+      }
+    }
+  }
+
+  private applyClientUpdate(conn: RoomConnection, update: Uint8Array): void {
+    if (!this.canWrite(conn)) {
+      // Read-only connections keep receiving; what they send is dropped, never stored or forwarded.
+      this.send(conn, encodePermissionDenied(this.locked ? 'locked' : 'read-only'))
+      return
+    }
+    if (this.storedBytes + update.byteLength > this.limits.maxBoardBytes) {
+      this.log.warn({ board: this.boardId, conn: conn.id, bytes: this.storedBytes }, 'board size limit reached')
+      conn.socket.close(CloseCode.boardTooLarge, 'board too large')
+      return
+    }
+    try {
+      Y.applyUpdate(this.doc, update, conn)
+    } catch (error) {
+      throw new BadMessageError('update could not be applied', { cause: error })
+    }
+  }
+
+  private applyClientAwareness(conn: RoomConnection, update: Uint8Array): void {
+    const ids = awarenessClientIds(update)
+    for (const id of ids) {
+      if (conn.clientIds.has(id)) continue
+      // Speaking for a client id another connection owns is spoofing: drop the whole message.
+      for (const other of this.connections.values()) {
+        if (other !== conn && other.clientIds.has(id)) {
+          this.log.warn({ board: this.boardId, conn: conn.id }, 'awareness for a client id owned by another connection dropped')
+          return
+        }
+      }
+      if (conn.clientIds.size >= MAX_CLIENT_IDS_PER_CONNECTION) {
+        this.log.warn({ board: this.boardId, conn: conn.id }, 'awareness for too many client ids dropped')
+        return
+      }
+      conn.clientIds.add(id)
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    // Encode once, send to every other connection.
+    const message = encodeUpdate(update)
+    for (const conn of this.connections.values()) {
+      if (conn !== origin) this.send(conn, message)
+    }
+    this.persist(update)
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed]
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    for (const conn of this.connections.values()) {
+      if (conn !== origin) this.send(conn, message)
+    }
+  }
+
+  private persist(update: Uint8Array): void {
+    // The state vector after this update: once its append commits, everything up to it is
+    // durable, because appends commit in order.
+    const stateVector = Y.encodeStateVector(this.doc)
+    this.logBytesSinceCompaction += update.byteLength
+    this.logEntriesSinceCompaction += 1
+    const append = this.store.append(this.boardId, update).then(
+      (seq) => {
+        this.lastCommittedSeq = Math.max(this.lastCommittedSeq, seq)
+        this.savedStateVector = stateVector
+        this.log.debug({ board: this.boardId, seq, sv: Buffer.from(stateVector).toString('base64') }, 'committed')
+        this.scheduleSavedNotice()
+        this.maybeCompact()
+      },
+      (error: unknown) => {
+        // Nothing is lost: clients still hold the update. The room is dropped and its clients
+        // disconnected so that, once they reconnect to the board reloaded from storage, their
+        // sync step 2 stores it again (a room that stayed loaded would already "have" it).
+        if (this.storageFailed) return
+        this.storageFailed = true
+        this.log.error({ board: this.boardId, err: error }, 'storing an update failed; disconnecting clients')
+        this.onStorageFailure?.(this)
+        for (const conn of this.connections.values()) conn.socket.close(CloseCode.serverError, 'storage error')
+      },
+    )
+    this.inflight.add(append)
+    void append.finally(() => this.inflight.delete(append))
+  }
+
+  private scheduleSavedNotice(): void {
+    if (this.savedNoticeTimer || this.destroyed) return
+    this.savedNoticeTimer = setTimeout(() => {
+      this.savedNoticeTimer = undefined
+      const message = encodeSaved(this.savedStateVector)
+      for (const conn of this.connections.values()) this.send(conn, message)
+    }, SAVED_NOTICE_INTERVAL_MS)
+  }
+
+  private maybeCompact(): void {
+    if (this.compacting || this.destroyed) return
+    const grown =
+      this.logBytesSinceCompaction > Math.max(COMPACTION_FLOOR_BYTES, this.compactedBytes) ||
+      this.logEntriesSinceCompaction > COMPACTION_MAX_ENTRIES
+    if (grown) void this.compact()
+  }
+
+  /**
+   * Replaces the stored log up to the last committed entry by the document's current state.
+   * The state may contain later updates still in flight; they are idempotent when the log
+   * replays them on top, so nothing is lost or doubled in any crash window.
+   */
+  compact(): Promise<void> {
+    if (this.compacting) return this.compacting
+    const upTo = this.lastCommittedSeq
+    if (upTo === 0 || this.logEntriesSinceCompaction === 0) return Promise.resolve()
+    const merged = Y.encodeStateAsUpdate(this.doc)
+    const bytesAtStart = this.logBytesSinceCompaction
+    const entriesAtStart = this.logEntriesSinceCompaction
+    this.compacting = this.store
+      .compact(this.boardId, merged, upTo)
+      .then(() => {
+        this.compactedBytes = merged.byteLength
+        this.logBytesSinceCompaction -= bytesAtStart
+        this.logEntriesSinceCompaction -= entriesAtStart
+        this.log.debug({ board: this.boardId, upTo, bytes: merged.byteLength }, 'compacted')
+      })
+      .catch((error: unknown) => {
+        this.log.error({ board: this.boardId, err: error }, 'compaction failed; the log is kept as it was')
+      })
+      .finally(() => {
+        this.compacting = undefined
+      })
+    return this.compacting
+  }
+
+  /** Resolves once every accepted update is durable; rejects if any failed to store. */
+  async flush(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+    if (this.compacting) await this.compacting
+    if (this.storageFailed) throw new Error(`board ${this.boardId}: an update failed to store`)
+  }
+
+  /** Closes every connection with `code`; used on shutdown, delete and revoke. */
+  closeAll(code: number, reason: string): void {
+    for (const conn of this.connections.values()) conn.socket.close(code, reason)
+  }
+
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    clearTimeout(this.savedNoticeTimer)
+    this.doc.off('update', this.onDocUpdate)
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  private send(conn: RoomConnection, data: Uint8Array): void {
+    if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.log.warn({ board: this.boardId, conn: conn.id }, 'slow consumer disconnected')
+      conn.socket.close(CloseCode.tooSlow, 'too slow')
+      return
+    }
+    try {
+      conn.socket.send(data)
+    } catch (error) {
+      this.log.debug({ board: this.boardId, conn: conn.id, err: error }, 'send failed')
+    }
+  }
+}

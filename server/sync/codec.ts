@@ -1,0 +1,124 @@
+/**
+ * Encoding and decoding of the websocket messages the server sends and reads. Pure functions
+ * over lib0's encoder; the room decides what to do with them.
+ */
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as Y from 'yjs'
+import * as syncProtocol from 'y-protocols/sync'
+import { AUTH_PERMISSION_DENIED, MessageType } from '../../shared/protocol.ts'
+
+export class BadMessageError extends Error {
+  override readonly name = 'BadMessageError'
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.sync)
+  syncProtocol.writeSyncStep1(e, doc)
+  return encoding.toUint8Array(e)
+}
+
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.sync)
+  syncProtocol.writeSyncStep2(e, doc, stateVector)
+  return encoding.toUint8Array(e)
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.sync)
+  syncProtocol.writeUpdate(e, update)
+  return encoding.toUint8Array(e)
+}
+
+export function encodeAwareness(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.awareness)
+  encoding.writeVarUint8Array(e, update)
+  return encoding.toUint8Array(e)
+}
+
+export function encodePermissionDenied(reason: string): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.auth)
+  encoding.writeVarUint(e, AUTH_PERMISSION_DENIED)
+  encoding.writeVarString(e, reason)
+  return encoding.toUint8Array(e)
+}
+
+export function encodeSaved(stateVector: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.saved)
+  encoding.writeVarUint8Array(e, stateVector)
+  return encoding.toUint8Array(e)
+}
+
+/** A decoded client message. Unknown or malformed frames throw BadMessageError. */
+export type ClientMessage =
+  | { type: 'syncStep1'; stateVector: Uint8Array }
+  | { type: 'syncStep2'; update: Uint8Array }
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'queryAwareness' }
+  | { type: 'auth' }
+
+export function decodeClientMessage(data: Uint8Array): ClientMessage {
+  try {
+    const d = decoding.createDecoder(data)
+    const tag = decoding.readVarUint(d)
+    switch (tag) {
+      case MessageType.sync: {
+        const sub = decoding.readVarUint(d)
+        const payload = decoding.readVarUint8Array(d)
+        if (sub === syncProtocol.messageYjsSyncStep1) return { type: 'syncStep1', stateVector: payload }
+        if (sub === syncProtocol.messageYjsSyncStep2) return { type: 'syncStep2', update: payload }
+        if (sub === syncProtocol.messageYjsUpdate) return { type: 'update', update: payload }
+        throw new BadMessageError(`unknown sync message ${sub}`)
+      }
+      case MessageType.awareness:
+        return { type: 'awareness', update: decoding.readVarUint8Array(d) }
+      case MessageType.queryAwareness:
+        return { type: 'queryAwareness' }
+      case MessageType.auth:
+        // Clients have nothing to say on the auth channel; read and ignore.
+        return { type: 'auth' }
+      default:
+        throw new BadMessageError(`unknown message type ${tag}`)
+    }
+  } catch (error) {
+    if (error instanceof BadMessageError) throw error
+    // lib0 throws plain Errors on truncated varints and lengths past the end.
+    throw new BadMessageError('malformed frame', { cause: error })
+  }
+}
+
+/**
+ * The client ids an awareness update speaks for, read without applying it. Throws
+ * BadMessageError on a malformed update (including invalid JSON states).
+ */
+export function awarenessClientIds(update: Uint8Array): number[] {
+  try {
+    const d = decoding.createDecoder(update)
+    const count = decoding.readVarUint(d)
+    const ids: number[] = []
+    for (let i = 0; i < count; i++) {
+      ids.push(decoding.readVarUint(d))
+      decoding.readVarUint(d) // clock
+      JSON.parse(decoding.readVarString(d))
+    }
+    return ids
+  } catch (error) {
+    throw new BadMessageError('malformed awareness update', { cause: error })
+  }
+}
+
+/** Checks that a Yjs update decodes, without touching any document. */
+export function assertDecodableUpdate(update: Uint8Array): void {
+  try {
+    Y.decodeUpdate(update)
+  } catch (error) {
+    throw new BadMessageError('malformed update', { cause: error })
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Real y-websocket clients in Node: the same WebsocketProvider the browser uses, over `ws`,
+ * presenting the key the way the client does (as a subprotocol).
+ */
+import * as Y from 'yjs'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import { KEY_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../../shared/protocol.ts'
+import { waitFor } from './waitFor.ts'
+
+export type TestClient = {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  /** Close codes the server sent, in order. */
+  closes: number[]
+  synced(): Promise<void>
+  destroy(): void
+}
+
+export function connectClient(url: string, boardId: string, key: string | undefined, doc = new Y.Doc()): TestClient {
+  const protocols = key ? [SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX + key] : [SUBPROTOCOL]
+  const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/ws', boardId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    protocols,
+    disableBc: true,
+    maxBackoffTime: 300,
+  })
+  const closes: number[] = []
+  provider.on('connection-close', (event) => {
+    if (event) closes.push(event.code)
+  })
+  return {
+    doc,
+    provider,
+    closes,
+    synced: () => waitFor(() => provider.synced, { message: `client of ${boardId} synced` }).then(() => undefined),
+    destroy() {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+}
+
+/** Equal when both documents hold the same content (compared as JSON of the shared types used). */
+export function contentOf(doc: Y.Doc): unknown {
+  return { map: doc.getMap('test').toJSON(), records: doc.getArray('records').toJSON() }
+}
