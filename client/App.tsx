@@ -1,0 +1,28 @@
+/**
+ * The two routes: `/` starts a board, `/b/<id>` opens one. Anything else is "not found".
+ * The board page is loaded on demand so the start page stays light on a phone.
+ */
+import { lazy, Suspense } from 'react'
+import { I18nProvider } from './i18n/I18nProvider.tsx'
+import { HomePage } from './home/HomePage.tsx'
+import { Loading, NotFoundPage } from './ui/Pages.tsx'
+
+const BoardPage = lazy(() => import('./board/BoardPage.tsx'))
+
+export function App() {
+  const path = window.location.pathname
+  const boardMatch = /^\/b\/([^/]+)\/?$/.exec(path)
+  return (
+    <I18nProvider>
+      {path === '/' ? (
+        <HomePage />
+      ) : boardMatch?.[1] ? (
+        <Suspense fallback={<Loading />}>
+          <BoardPage boardId={decodeURIComponent(boardMatch[1])} />
+        </Suspense>
+      ) : (
+        <NotFoundPage />
+      )}
+    </I18nProvider>
+  )
+}

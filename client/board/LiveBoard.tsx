@@ -1,0 +1,142 @@
+/**
+ * The live board: a tldraw editor whose document is bound to the board's Y.Doc and whose
+ * presence goes over Yjs awareness. The editor appears once the first sync with the server
+ * is done, so a late joiner never shows (or seeds) a blank board over the real one.
+ */
+import { useEffect, useMemo, useState } from 'react'
+import {
+  DefaultSharePanel,
+  Tldraw,
+  atom,
+  createTLStore,
+  defaultBindingUtils,
+  defaultShapeUtils,
+  type Editor,
+  type TLComponents,
+  type TLCurrentUser,
+  type TLStoreWithStatus,
+  type TLUserPreferences,
+} from 'tldraw'
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import 'tldraw/tldraw.css'
+import type { Role } from '../../shared/roles.ts'
+import { useI18n } from '../i18n/I18nProvider.tsx'
+import type { Locale } from '../i18n/locales.ts'
+import { bindStoreToDoc } from '../sync/bindStore.ts'
+import { bindPresence, type PresenceUser } from '../sync/presence.ts'
+import { connectBoard, type BoardConnection, type ConnectionStatus } from './boardConnection.ts'
+import { saveUser, recallLinks, type LocalUser } from './identity.ts'
+import { BoardContext, BoardControls } from './BoardControls.tsx'
+
+/** Icons, fonts and translations served by us, never fetched from tldraw's CDN. */
+const assetUrls = getAssetUrlsByImport()
+
+/** tldraw ships no Latvian yet (issue 8 adds ours); its interface falls back to English. */
+const TLDRAW_LOCALE: Record<Locale, string> = { en: 'en', it: 'it', es: 'es', lv: 'en' }
+
+const components: TLComponents = {
+  SharePanel: () => (
+    <div className="board-share-panel">
+      <BoardControls />
+      <DefaultSharePanel />
+    </div>
+  ),
+}
+
+type Props = { boardId: string; boardKey: string; role: Role; title: string; user: LocalUser }
+
+export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
+  const { locale } = useI18n()
+  const [storeWithStatus, setStoreWithStatus] = useState<TLStoreWithStatus>({ status: 'loading' })
+  const [connection, setConnection] = useState<BoardConnection | null>(null)
+  const [status, setStatus] = useState<ConnectionStatus>({ kind: 'connecting' })
+  const [invalidRecords, setInvalidRecords] = useState(0)
+  const [schemaNewer, setSchemaNewer] = useState(false)
+  const [editor, setEditor] = useState<Editor | null>(null)
+
+  // One atom for who we are: read by tldraw (our own id, name, colour) and by presence.
+  const [user$] = useState(() => atom<PresenceUser>('codesign.user', { id: user.id, name: user.name, color: user.color }))
+  const [preferences$] = useState(() =>
+    atom<TLUserPreferences>('codesign.preferences', { id: user.id, name: user.name, color: user.color, locale: TLDRAW_LOCALE[locale] }),
+  )
+  useEffect(() => {
+    preferences$.update((p) => ({ ...p, locale: TLDRAW_LOCALE[locale] }))
+  }, [locale, preferences$])
+  const currentUser = useMemo<TLCurrentUser>(
+    () => ({
+      userPreferences: preferences$,
+      setUserPreferences: (next) => {
+        preferences$.set(next)
+        const name = next.name?.trim()
+        if (name) {
+          user$.update((u) => ({ ...u, name }))
+          saveUser({ id: user.id, name, color: next.color ?? user.color })
+        }
+      },
+    }),
+    [preferences$, user$, user.id, user.color],
+  )
+
+  useEffect(() => {
+    const conn = connectBoard({ boardId, key: boardKey })
+    const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
+    const binding = bindStoreToDoc(store, conn.doc, {
+      onInvalidRecord: (info) => {
+        console.warn('Skipped a record that could not be read', info)
+        setInvalidRecords((n) => n + 1)
+      },
+      onDocSchemaNewer: () => setSchemaNewer(true),
+    })
+    let cancelled = false
+    setConnection(conn)
+    setStatus(conn.getStatus())
+    const offStatus = conn.onStatus(setStatus)
+    void conn.synced.then(() => {
+      if (cancelled) return
+      binding.seedIfEmpty()
+      setStoreWithStatus({ status: 'synced-remote', connectionStatus: 'online', store })
+    })
+    return () => {
+      cancelled = true
+      offStatus()
+      binding.dispose()
+      conn.destroy()
+      store.dispose()
+      setConnection(null)
+      setStoreWithStatus({ status: 'loading' })
+    }
+  }, [boardId, boardKey])
+
+  useEffect(() => {
+    if (!editor || !connection) return
+    const presence = bindPresence(editor, connection.provider.awareness, user$)
+    return () => presence.dispose()
+  }, [editor, connection, user$])
+
+  const readOnly = role === 'viewer' || schemaNewer || status.kind === 'closed'
+  useEffect(() => {
+    editor?.updateInstanceState({ isReadonly: readOnly })
+  }, [editor, readOnly])
+
+  const context = useMemo(
+    () => ({ boardId, title, role, status, links: recallLinks(boardId), invalidRecords, schemaNewer }),
+    [boardId, title, role, status, invalidRecords, schemaNewer],
+  )
+
+  return (
+    <BoardContext.Provider value={context}>
+      <div className="board-root" data-testid="board" data-status={status.kind}>
+        <Tldraw
+          store={storeWithStatus}
+          assetUrls={assetUrls}
+          user={currentUser}
+          components={components}
+          onMount={(mounted) => {
+            setEditor(mounted)
+            return () => setEditor(null)
+          }}
+        />
+      </div>
+    </BoardContext.Provider>
+  )
+}

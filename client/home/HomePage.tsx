@@ -1,0 +1,70 @@
+/**
+ * The start page: give a title, create the board, land on it as its facilitator. The links
+ * are remembered on this device so the share dialog can show the participant link.
+ */
+import { useId, useState, type FormEvent } from 'react'
+import { useT } from '../i18n/I18nProvider.tsx'
+import { createBoard } from '../api.ts'
+import { rememberLinks } from '../board/identity.ts'
+import { LanguagePicker } from '../ui/LanguagePicker.tsx'
+
+export function HomePage() {
+  const t = useT()
+  const inputId = useId()
+  const errorId = useId()
+  const [title, setTitle] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    if (title.trim() === '') {
+      setError(t('home.error.empty'))
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const created = await createBoard(title.trim())
+      rememberLinks(created.id, created.links)
+      window.location.assign(created.links.facilitator)
+    } catch (err) {
+      setError(t('home.error.failed', { reason: err instanceof Error ? err.message : String(err) }))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <main className="page page-home">
+      <header className="home-header">
+        <h1>{t('app.name')}</h1>
+        <LanguagePicker />
+      </header>
+      <p className="lead">{t('app.tagline')}</p>
+      <form className="create-form" onSubmit={onSubmit} noValidate>
+        <label htmlFor={inputId}>{t('home.title.label')}</label>
+        <input
+          id={inputId}
+          name="title"
+          type="text"
+          value={title}
+          maxLength={200}
+          autoComplete="off"
+          placeholder={t('home.title.placeholder')}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          onChange={(event) => setTitle(event.target.value)}
+        />
+        {error && (
+          <p id={errorId} className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy ? t('home.creating') : t('home.create')}
+        </button>
+      </form>
+      <p className="hint">{t('home.explainer')}</p>
+    </main>
+  )
+}

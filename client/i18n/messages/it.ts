@@ -1,0 +1,8 @@
+/**
+ * Italian. Keys missing here show in English until translated.
+ */
+import type { Messages } from './en.ts'
+
+export const it: Partial<Messages> = {
+  'app.name': 'Co-design Board',
+}

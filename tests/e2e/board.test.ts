@@ -1,0 +1,115 @@
+/**
+ * Two people in two browsers on one board: create, share, join with a name, draw, see each
+ * other's work and cursor, and find it all again after a reload and a server restart.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
+import { startServer, type TestServer } from '../helpers/server.ts'
+import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+
+let dir: TmpDir
+let server: TestServer
+let browser: Browser
+const people: Person[] = []
+
+beforeAll(async () => {
+  dir = await createTmpDir()
+  server = await startServer(dir.path)
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  await dir?.remove()
+})
+
+async function shapeCount(page: Page, type: string): Promise<number> {
+  return page.locator(`.tl-shape[data-shape-type="${type}"]`).count()
+}
+
+async function drawRectangle(page: Page): Promise<void> {
+  await page.keyboard.press('r')
+  await page.mouse.move(400, 300)
+  await page.mouse.down()
+  await page.mouse.move(480, 360, { steps: 5 })
+  await page.mouse.move(560, 420, { steps: 5 })
+  await page.mouse.up()
+}
+
+it('two people draw together, see each other, and find the board again after reload and restart', async () => {
+  const alice = await openAs(browser, server.url, 'Alice')
+  people.push(alice)
+  await alice.page.goto(server.url + '/')
+  await alice.page.getByLabel('Board title').fill('Library card renewal')
+  await alice.page.getByRole('button', { name: 'Create board' }).click()
+  await waitForBoard(alice.page)
+  await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state')).toBe('saved')
+
+  // The facilitator finds the participant link in the share dialog.
+  await alice.page.getByTestId('share-button').click()
+  const participantLink = await alice.page.getByTestId('participant-link').inputValue()
+  expect(participantLink).toMatch(/\/b\/[A-Za-z0-9_-]{16}#k=[A-Za-z0-9_-]{32}$/)
+  await alice.page.getByRole('button', { name: 'Close' }).click()
+
+  // Bob opens it on another device and is asked for his name first.
+  const bob = await openAs(browser, server.url, '')
+  people.push(bob)
+  await bob.page.goto(participantLink)
+  await bob.page.getByLabel('Your name, as others will see it').fill('Bob')
+  await bob.page.getByRole('button', { name: 'Join' }).click()
+  await waitForBoard(bob.page)
+  await expect(bob.page.getByTestId('role').textContent()).resolves.toBe('Participant')
+
+  // Alice draws a rectangle; Bob sees it.
+  await drawRectangle(alice.page)
+  await expect.poll(() => shapeCount(alice.page, 'geo')).toBe(1)
+  await expect.poll(() => shapeCount(bob.page, 'geo'), { timeout: 10_000 }).toBe(1)
+
+  // Bob moves his pointer; Alice sees his cursor labelled with his name.
+  for (let i = 0; i < 10; i++) await bob.page.mouse.move(300 + i * 20, 500, { steps: 2 })
+  await expect
+    .poll(() => alice.page.locator('.tl-collaborators .tl-nametag').allTextContents(), { timeout: 10_000 })
+    .toContain('Bob')
+
+  // Undo on Bob's side does not remove Alice's rectangle: undo touches only one's own changes.
+  await bob.page.keyboard.press('Control+z')
+  await expect.poll(() => shapeCount(bob.page, 'geo')).toBe(1)
+
+  // Bob's name was remembered on his device: a reload goes straight to the board.
+  await bob.page.reload()
+  await waitForBoard(bob.page)
+  await expect.poll(() => shapeCount(bob.page, 'geo'), { timeout: 10_000 }).toBe(1)
+
+  // The server restarts (same port, same data): the rectangle is still there.
+  const port = server.port
+  await server.close()
+  await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state')).toBe('offline')
+  server = await startServer(dir.path, {}, port)
+  await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+  await bob.page.reload()
+  await waitForBoard(bob.page)
+  await expect.poll(() => shapeCount(bob.page, 'geo'), { timeout: 10_000 }).toBe(1)
+
+  for (const person of people) {
+    expect(person.outsideRequests).toEqual([])
+    expect(person.pageErrors).toEqual([])
+  }
+})
+
+it('an unknown board shows "board not found" and a wrong key "this link is not valid"', async () => {
+  const carol = await openAs(browser, server.url, 'Carol')
+  people.push(carol)
+  await carol.page.goto(`${server.url}/b/AAAAAAAAAAAAAAAA#k=${'A'.repeat(32)}`)
+  await carol.page.getByTestId('board-not-found').waitFor({ state: 'visible' })
+  const created = await fetch(`${server.url}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Keys' }),
+  }).then((r) => r.json() as Promise<{ id: string }>)
+  await carol.page.goto(`${server.url}/b/${created.id}#k=${'B'.repeat(32)}`)
+  await carol.page.getByTestId('board-invalid-link').waitFor({ state: 'visible' })
+  await carol.page.goto(`${server.url}/b/${created.id}`)
+  await carol.page.getByTestId('board-invalid-link').waitFor({ state: 'visible' })
+})

@@ -1,0 +1,73 @@
+/**
+ * A real headless Chromium (Debian's package) driven by playwright-core, with one browser
+ * context per person so each has their own storage, name and cursor. Every request to a host
+ * other than the server is recorded, so tests can assert there are none.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true })
+}
+
+export type Person = {
+  name: string
+  context: BrowserContext
+  page: Page
+  /** URLs requested from any host other than the server's. */
+  outsideRequests: string[]
+  /** Errors thrown in the page. */
+  pageErrors: string[]
+}
+
+/**
+ * Opens a page as a named person. The name is put in localStorage before the app loads, as if
+ * the person had joined once on this device; pass `name: ''` to see the join step.
+ */
+export async function openAs(
+  browser: Browser,
+  serverUrl: string,
+  name: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<Person> {
+  const context = await browser.newContext({ viewport, locale: 'en-GB' })
+  const origin = new URL(serverUrl).origin
+  const outsideRequests: string[] = []
+  const pageErrors: string[] = []
+  context.on('request', (request) => {
+    const url = request.url()
+    if (url.startsWith('data:') || url.startsWith('blob:')) return
+    if (new URL(url).origin !== origin && !url.startsWith(origin.replace('http', 'ws'))) outsideRequests.push(url)
+  })
+  if (name) {
+    await context.addInitScript(
+      ([n]) => {
+        if (!localStorage.getItem('codesign:user')) {
+          localStorage.setItem('codesign:user', JSON.stringify({ id: 'u' + Math.random().toString(36).slice(2, 14), name: n, color: '#1971c2' }))
+        }
+      },
+      [name],
+    )
+  }
+  const page = await context.newPage()
+  page.on('pageerror', (error) => pageErrors.push(String(error)))
+  return { name, context, page, outsideRequests, pageErrors }
+}
+
+/** Waits until the tldraw editor is up (its shapes layer exists) and the board is synced. */
+export async function waitForBoard(page: Page, timeout = 30_000): Promise<void> {
+  await page.locator('.tl-canvas .tl-shapes').first().waitFor({ state: 'attached', timeout })
+}
