@@ -30,10 +30,16 @@ export interface DocumentStore {
   close(): Promise<void>
 }
 
+/**
+ * A storage failure, for the document store and the registry alike. Codes: `closed` (used
+ * after close), `io` (the disk or database failed; nothing of the operation was stored),
+ * `corrupt` (a file holds what this code cannot read), `conflict` (a record with that id
+ * already exists).
+ */
 export class StorageError extends Error {
   override readonly name = 'StorageError'
   constructor(
-    readonly code: 'closed' | 'io' | 'corrupt',
+    readonly code: 'closed' | 'io' | 'corrupt' | 'conflict',
     message: string,
     options?: { cause?: unknown },
   ) {

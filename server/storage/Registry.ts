@@ -7,14 +7,21 @@ export interface BoardRecord {
   createdAt: string
   lastActiveAt: string
   locked: boolean
-  /** scrypt/sha-256 hashes of the role keys, hex; the keys themselves are never stored. */
+  /** SHA-256 hashes of the role keys, hex (see keys.ts); the keys themselves are never stored. */
   keyHashes: { facilitator: string; editor: string; viewer?: string }
 }
 
+/**
+ * Every method resolves once the change is durable, and hands out copies: editing a returned
+ * record changes nothing stored. Ids are taken as given (callers validate them).
+ */
 export interface Registry {
   get(id: string): Promise<BoardRecord | undefined>
+  /** Rejects with StorageError('conflict') if a board with that id exists. */
   create(record: BoardRecord): Promise<void>
+  /** The updated record, or undefined if there is no such board. */
   update(id: string, patch: Partial<Omit<BoardRecord, 'id'>>): Promise<BoardRecord | undefined>
+  /** Whether there was such a board. */
   delete(id: string): Promise<boolean>
   list(): Promise<BoardRecord[]>
 }

@@ -1,0 +1,324 @@
+/**
+ * One contract suite for every board-document store, run against each backend, plus what
+ * only the SQLite store promises (persistence, group commit, failed commits).
+ */
+import Database from 'better-sqlite3'
+import { pino } from 'pino'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { StorageError, type DocumentStore, type StoredEntry } from '../../server/storage/DocumentStore.ts'
+import { createMemoryDocumentStore } from '../../server/storage/MemoryDocumentStore.ts'
+import { createSqliteDocumentStore, type StoreLog } from '../../server/storage/SqliteDocumentStore.ts'
+import { mergeEntries } from '../../server/storage/compaction.ts'
+import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
+
+interface OpenedStore {
+  store: DocumentStore
+  dispose(): Promise<void>
+}
+
+/** A document edited `count` times (sets, overwrites, deletes), with the update of each edit. */
+function editedDocument(count: number, clientName = 'a'): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (update: Uint8Array) => updates.push(update))
+  const shapes = doc.getMap<{ x: number; label: string }>('shapes')
+  for (let i = 0; i < count; i++) {
+    const id = `shape:${clientName}${i % 5}`
+    if (i % 7 === 6) shapes.delete(id)
+    else shapes.set(id, { x: i, label: `edit ${i}` })
+  }
+  return { doc, updates }
+}
+
+function stateOf(entries: readonly StoredEntry[]): unknown {
+  const doc = new Y.Doc()
+  for (const entry of entries) Y.applyUpdate(doc, entry.update)
+  const state = doc.getMap('shapes').toJSON()
+  doc.destroy()
+  return state
+}
+
+async function appendAll(store: DocumentStore, boardId: string, updates: readonly Uint8Array[]): Promise<number[]> {
+  const seqs: number[] = []
+  for (const update of updates) seqs.push(await store.append(boardId, update))
+  return seqs
+}
+
+function expectClosedError(error: unknown): void {
+  expect(error).toBeInstanceOf(StorageError)
+  expect((error as StorageError).code).toBe('closed')
+}
+
+export function describeDocumentStoreContract(name: string, open: () => Promise<OpenedStore>): void {
+  describe(`${name}, as every document store`, () => {
+    let store: DocumentStore
+    let dispose: () => Promise<void>
+
+    beforeEach(async () => {
+      ;({ store, dispose } = await open())
+    })
+    afterEach(() => dispose())
+
+    it('loads nothing for a board that was never written', async () => {
+      expect(await store.load('board-never')).toEqual([])
+      expect(await store.size('board-never')).toEqual({ entries: 0, bytes: 0 })
+    })
+
+    it('loads appended updates in the order they were appended, with increasing seqs', async () => {
+      const { doc, updates } = editedDocument(10)
+      const seqs = await appendAll(store, 'board-1', updates)
+
+      const entries = await store.load('board-1')
+      expect(entries.map((entry) => entry.update)).toEqual(updates)
+      expect(entries.map((entry) => entry.seq)).toEqual(seqs)
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+      expect(new Set(seqs).size).toBe(seqs.length)
+      expect(stateOf(entries)).toEqual(doc.getMap('shapes').toJSON())
+    })
+
+    it('gives concurrent appends distinct seqs that increase in the order of the calls', async () => {
+      const { updates } = editedDocument(50)
+      const seqs = await Promise.all(updates.map((update) => store.append('board-1', update)))
+
+      for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!)
+      const entries = await store.load('board-1')
+      expect(entries.map((entry) => entry.seq)).toEqual(seqs)
+      expect(entries.map((entry) => entry.update)).toEqual(updates)
+    })
+
+    it('keeps boards apart', async () => {
+      const first = editedDocument(3, 'a')
+      const second = editedDocument(4, 'b')
+      await Promise.all([appendAll(store, 'board-1', first.updates), appendAll(store, 'board-2', second.updates)])
+
+      expect(stateOf(await store.load('board-1'))).toEqual(first.doc.getMap('shapes').toJSON())
+      expect(stateOf(await store.load('board-2'))).toEqual(second.doc.getMap('shapes').toJSON())
+      expect((await store.size('board-1')).entries).toBe(3)
+    })
+
+    it('keeps the document state when compacting', async () => {
+      const { doc, updates } = editedDocument(40)
+      await appendAll(store, 'board-1', updates)
+
+      const { merged, upTo } = mergeEntries(await store.load('board-1'))
+      await store.compact('board-1', merged, upTo)
+
+      const entries = await store.load('board-1')
+      expect(entries).toEqual([{ seq: upTo, update: merged }])
+      expect(stateOf(entries)).toEqual(doc.getMap('shapes').toJSON())
+    })
+
+    it('keeps the entries appended after the compacted range', async () => {
+      const { doc, updates } = editedDocument(20)
+      await appendAll(store, 'board-1', updates.slice(0, 12))
+      const { merged, upTo } = mergeEntries(await store.load('board-1'))
+      const later = await appendAll(store, 'board-1', updates.slice(12))
+
+      await store.compact('board-1', merged, upTo)
+
+      const entries = await store.load('board-1')
+      expect(entries.map((entry) => entry.seq)).toEqual([upTo, ...later])
+      expect(stateOf(entries)).toEqual(doc.getMap('shapes').toJSON())
+    })
+
+    it('keeps seqs increasing after compaction', async () => {
+      const { updates } = editedDocument(6)
+      const seqs = await appendAll(store, 'board-1', updates.slice(0, 3))
+      const { merged, upTo } = mergeEntries(await store.load('board-1'))
+      await store.compact('board-1', merged, upTo)
+
+      const next = await store.append('board-1', updates[3]!)
+      expect(next).toBeGreaterThan(Math.max(...seqs))
+
+      // Compacting again, up to the previous merged entry only, keeps later seqs as they are.
+      const again = await store.append('board-1', updates[4]!)
+      await store.compact('board-1', merged, upTo)
+      expect(await store.append('board-1', updates[5]!)).toBeGreaterThan(again)
+    })
+
+    it('reports the entries and bytes stored for a board', async () => {
+      const { updates } = editedDocument(8)
+      await appendAll(store, 'board-1', updates)
+      const bytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
+      expect(await store.size('board-1')).toEqual({ entries: 8, bytes })
+
+      const { merged, upTo } = mergeEntries(await store.load('board-1'))
+      await store.compact('board-1', merged, upTo)
+      expect(await store.size('board-1')).toEqual({ entries: 1, bytes: merged.byteLength })
+    })
+
+    it('deletes every entry of a board and nothing of another', async () => {
+      await appendAll(store, 'board-1', editedDocument(5, 'a').updates)
+      const { doc, updates } = editedDocument(5, 'b')
+      await appendAll(store, 'board-2', updates)
+
+      await store.delete('board-1')
+
+      expect(await store.load('board-1')).toEqual([])
+      expect(await store.size('board-1')).toEqual({ entries: 0, bytes: 0 })
+      expect(stateOf(await store.load('board-2'))).toEqual(doc.getMap('shapes').toJSON())
+    })
+
+    it('stores a copy of the update it is given, so callers may reuse their buffer', async () => {
+      const buffer = Uint8Array.from([1, 2, 3])
+      const appended = store.append('board-1', buffer)
+      buffer.fill(9)
+      await appended
+
+      const [entry] = await store.load('board-1')
+      expect(entry?.update).toEqual(Uint8Array.from([1, 2, 3]))
+    })
+
+    it('hands out entries whose editing changes nothing stored', async () => {
+      await store.append('board-1', Uint8Array.from([1, 2, 3]))
+      const [loaded] = await store.load('board-1')
+      loaded?.update.fill(9)
+
+      const [again] = await store.load('board-1')
+      expect(again?.update).toEqual(Uint8Array.from([1, 2, 3]))
+    })
+
+    it('commits an append made just before close', async () => {
+      const appended = store.append('board-1', editedDocument(1).updates[0]!)
+      await store.close()
+      await expect(appended).resolves.toBeTypeOf('number')
+    })
+
+    it('can be closed twice', async () => {
+      await store.close()
+      await expect(store.close()).resolves.toBeUndefined()
+    })
+
+    it('rejects every operation after close with a StorageError "closed"', async () => {
+      await store.close()
+      const operations = [
+        store.load('board-1'),
+        store.append('board-1', Uint8Array.from([0])),
+        store.compact('board-1', Uint8Array.from([0]), 1),
+        store.size('board-1'),
+        store.delete('board-1'),
+      ]
+      for (const operation of operations) await operation.then(() => expect.fail('resolved'), expectClosedError)
+    })
+  })
+}
+
+describeDocumentStoreContract('MemoryDocumentStore', async () => {
+  const store = createMemoryDocumentStore()
+  return { store, dispose: () => store.close() }
+})
+
+describeDocumentStoreContract('SqliteDocumentStore', async () => {
+  const dir = await createTmpDir()
+  const store = createSqliteDocumentStore({ file: dir.file('boards.sqlite'), log: pino({ level: 'silent' }) })
+  return {
+    store,
+    dispose: async () => {
+      await store.close()
+      await dir.remove()
+    },
+  }
+})
+
+describe('SqliteDocumentStore', () => {
+  let dir: TmpDir
+  let file: string
+
+  beforeEach(async () => {
+    dir = await createTmpDir()
+    file = dir.file('boards.sqlite')
+  })
+  afterEach(() => dir.remove())
+
+  it('keeps its entries when the file is reopened', async () => {
+    const { doc, updates } = editedDocument(12)
+    const first = createSqliteDocumentStore({ file })
+    await appendAll(first, 'board-1', updates)
+    const before = await first.load('board-1')
+    await first.close()
+
+    const second = createSqliteDocumentStore({ file })
+    const after = await second.load('board-1')
+    await second.close()
+
+    expect(after).toEqual(before)
+    expect(stateOf(after)).toEqual(doc.getMap('shapes').toJSON())
+  })
+
+  it('continues seqs after reopening, after compaction too', async () => {
+    const { updates } = editedDocument(6)
+    const first = createSqliteDocumentStore({ file })
+    const seqs = await appendAll(first, 'board-1', updates.slice(0, 5))
+    const { merged } = mergeEntries((await first.load('board-1')).slice(0, 3))
+    await first.compact('board-1', merged, seqs[2]!)
+    await first.close()
+
+    const second = createSqliteDocumentStore({ file })
+    const next = await second.append('board-1', updates[5]!)
+    await second.close()
+
+    expect(next).toBeGreaterThan(Math.max(...seqs))
+  })
+
+  it('has an append made just before close on disk once close resolves', async () => {
+    const first = createSqliteDocumentStore({ file, groupCommitMs: 1_000 })
+    const update = editedDocument(1).updates[0]!
+    void first.append('board-1', update)
+    await first.close()
+
+    const second = createSqliteDocumentStore({ file })
+    expect(await second.load('board-1')).toEqual([{ seq: 1, update }])
+    await second.close()
+  })
+
+  it('commits many concurrent appends in fewer transactions than appends', async () => {
+    const store = createSqliteDocumentStore({ file })
+    const { updates } = editedDocument(200)
+    await Promise.all(updates.map((update, i) => store.append(`board-${i % 3}`, update)))
+
+    const { commits, appends } = store.stats()
+    await store.close()
+
+    expect(appends).toBe(200)
+    expect(commits).toBeGreaterThanOrEqual(1)
+    expect(commits).toBeLessThan(appends)
+  })
+
+  it('rejects every append of a commit that failed, and keeps working afterwards', async () => {
+    const logged: { obj: object; msg: string }[] = []
+    const log: StoreLog = { warn: () => {}, error: (obj, msg) => logged.push({ obj, msg }) }
+    const store = createSqliteDocumentStore({ file, log })
+    // Another connection makes inserts for one board fail, as a full disk would fail them all.
+    const saboteur = new Database(file)
+    saboteur.exec(`
+      CREATE TRIGGER refuse_poisoned BEFORE INSERT ON board_updates
+      WHEN NEW.board_id = 'poisoned' BEGIN SELECT RAISE(ABORT, 'refused'); END
+    `)
+    saboteur.close()
+    const [poisoned, healthy] = editedDocument(2).updates as [Uint8Array, Uint8Array]
+
+    const results = await Promise.allSettled([store.append('poisoned', poisoned), store.append('healthy', healthy)])
+
+    for (const result of results) {
+      expect(result.status).toBe('rejected')
+      const reason = (result as PromiseRejectedResult).reason as StorageError
+      expect(reason).toBeInstanceOf(StorageError)
+      expect(reason.code).toBe('io')
+    }
+    expect(logged.map((entry) => entry.msg)).toEqual(['group commit failed'])
+    expect(await store.load('healthy')).toEqual([])
+    expect(await store.append('healthy', healthy)).toBe(1)
+    await store.close()
+  })
+
+  it('refuses a file written by a newer version of the store', async () => {
+    const newer = new Database(file)
+    newer.pragma('user_version = 99')
+    newer.close()
+
+    expect(() => createSqliteDocumentStore({ file })).toThrow(
+      expect.objectContaining({ name: 'StorageError', code: 'corrupt' }) as Error,
+    )
+  })
+})
