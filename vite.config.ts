@@ -11,6 +11,8 @@ export default defineConfig({
   root: 'client',
   publicDir: false,
   plugins: [react()],
+  // @tldraw/assets imports its files with `?url`; pre-bundling cannot resolve those.
+  optimizeDeps: { exclude: ['@tldraw/assets'] },
   build: {
     outDir: '../dist',
     emptyOutDir: true,
@@ -19,8 +21,9 @@ export default defineConfig({
   server: {
     port: Number(process.env.VITE_PORT ?? 5173),
     proxy: {
-      '/api': `http://127.0.0.1:${serverPort}`,
-      '/ws': { target: `ws://127.0.0.1:${serverPort}`, ws: true },
+      // Anchored patterns: a bare '/api' prefix would also swallow the module /api.ts.
+      '^/api/': `http://127.0.0.1:${serverPort}`,
+      '^/ws/': { target: `ws://127.0.0.1:${serverPort}`, ws: true },
     },
   },
 })
