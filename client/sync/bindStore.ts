@@ -17,9 +17,15 @@
  *   store's document records (and the schema) only if the doc is still empty.
  * Two clients that both find an empty board and seed at once write the same records:
  * tldraw's default page id is the fixed 'page:page' (and the document is 'document:document'),
- * with the same content, so they converge to one page, not two. Until the doc is loaded or
- * seeded, local changes are held; loading the doc discards them (keep the editor read-only
+ * with the same content, so they converge to one page, not two. (If one of them deletes
+ * that page before the other's seed reaches it, the concurrent put wins and the page comes
+ * back, once; seeding new boards on the server would avoid even that.) Until the doc is loaded
+ * or seeded, local changes are held; loading the doc discards them (keep the editor read-only
  * until 'synced').
+ *
+ * Concurrency: a local edit not yet written when a remote change to the same record arrives
+ * wins (the store keeps it; the next flush writes it after the remote one). Nothing here writes
+ * to the doc from inside a Yjs observer: see onChange for why.
  */
 import type * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
@@ -82,6 +88,8 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
   /** Latest local value per record id since the last write; null means deleted. */
   const pending = new Map<string, TLRecord | null>()
   let cancelScheduled: (() => void) | null = null
+  /** The doc's schema must be set to ours at the next write (it was older or missing). */
+  let schemaDue = false
 
   const documentRecords = () => store.allRecords().filter((r) => isDocumentType(store.schema, r.typeName))
 
@@ -123,13 +131,16 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
     }, origin)
   }
 
-  /** Writes the pending local changes; returns the ids they touched. */
-  function writePending(): ReadonlySet<string> {
-    if (!live || pending.size === 0) return new Set()
+  /** Writes the pending local changes (and the schema, after an upgrade) in one transaction. */
+  function writePending(): void {
+    if (!live || (pending.size === 0 && !schemaDue)) return
     const entries = [...pending]
     pending.clear()
-    writeRecords(entries)
-    return new Set(entries.map(([id]) => id))
+    doc.transact(() => {
+      writeRecords(entries)
+      if (schemaDue && !readOnly) writeDocSchema(doc, store.schema)
+      schemaDue = false
+    }, origin)
   }
 
   function flush(): void {
@@ -180,8 +191,13 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
     const valid: TLRecord[] = []
     for (const [key, entry] of kv.map) {
       const checked = checkRemoteRecord(store.schema, key, entry.val, from)
-      if (checked.ok) valid.push(checked.record)
-      else report(checked.info)
+      if (!checked.ok) {
+        report(checked.info)
+        continue
+      }
+      valid.push(checked.record)
+      // Migrated records are written back at our version with the next write.
+      if (from && !jsonEqual(entry.val, checked.record)) pending.set(key, checked.record)
     }
     const keep = new Set<string>(valid.map((r) => r.id))
     applyRemote(
@@ -191,12 +207,11 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
         .map((r) => r.id),
     )
     if (status === DocSchemaStatus.older || status === DocSchemaStatus.missing) {
-      // Written by an older client (or by no client of ours): store it at our version, so
-      // later readers need no migration and older clients are told to reload.
-      doc.transact(() => {
-        writeRecords(valid.map((r) => [r.id, r] as const))
-        if (!readOnly) writeDocSchema(doc, store.schema)
-      }, origin)
+      // Written by an older client (or by none of ours): record our version, so that older
+      // clients are told to reload. Not written here: this usually runs inside a Yjs observer
+      // (see onChange).
+      schemaDue = true
+      requestFlush()
     }
   }
 
@@ -209,10 +224,9 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
     live = true
     pending.clear()
     if (checkSchema() === DocSchemaStatus.newer) return false
-    doc.transact(() => {
-      writeRecords(documentRecords().map((r) => [r.id, r] as const))
-      writeDocSchema(doc, store.schema)
-    }, origin)
+    for (const record of documentRecords()) pending.set(record.id, record)
+    schemaDue = true
+    writePending()
     return true
   }
 
@@ -222,15 +236,16 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
       if (kv.map.size > 0) loadFromDoc()
       return
     }
-    // Local edits made since the last frame are concurrent with this change. Write them now,
-    // after it, so they win for the records they touch both in the doc and in our store
-    // (applying the remote value to the store and writing ours later would diverge).
+    // Local edits made since the last frame are concurrent with this change and win for the
+    // records they touch: the store keeps them and the next flush writes them after it. (They
+    // are not written from here: a transaction started inside a Yjs observer can have its new
+    // items merged away by an earlier transaction's cleanup, and YKeyValue then never learns
+    // of them.)
     store._flushHistory()
-    const ours = writePending()
     const puts: TLRecord[] = []
     const removes: RecordId[] = []
     for (const [key, change] of changes) {
-      if (ours.has(key)) continue
+      if (pending.has(key)) continue
       if (change.action === 'delete') {
         // A removal of something we never had (or refused) is not an error.
         if (store.has(key as RecordId)) removes.push(key as RecordId)

@@ -5,7 +5,8 @@
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
-import { KEY_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../../shared/protocol.ts'
+import * as decoding from 'lib0/decoding'
+import { KEY_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL } from '../../shared/protocol.ts'
 import { waitFor } from './waitFor.ts'
 
 export type TestClient = {
@@ -13,6 +14,8 @@ export type TestClient = {
   provider: WebsocketProvider
   /** Close codes the server sent, in order. */
   closes: number[]
+  /** The latest state vector the server reported as durably saved. */
+  saved(): Map<number, number>
   synced(): Promise<void>
   destroy(): void
 }
@@ -26,6 +29,10 @@ export function connectClient(url: string, boardId: string, key: string | undefi
     maxBackoffTime: 300,
   })
   const closes: number[] = []
+  let savedVector = new Map<number, number>()
+  provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
+    savedVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
+  }
   provider.on('connection-close', (event) => {
     if (event) closes.push(event.code)
   })
@@ -33,6 +40,7 @@ export function connectClient(url: string, boardId: string, key: string | undefi
     doc,
     provider,
     closes,
+    saved: () => savedVector,
     synced: () => waitFor(() => provider.synced, { message: `client of ${boardId} synced` }).then(() => undefined),
     destroy() {
       provider.destroy()
