@@ -29,13 +29,25 @@ async function shapeCount(page: Page, type: string): Promise<number> {
   return page.locator(`.tl-shape[data-shape-type="${type}"]`).count()
 }
 
-async function drawRectangle(page: Page): Promise<void> {
+async function drawRectangle(page: Page, x = 400, y = 300): Promise<void> {
   await page.keyboard.press('r')
-  await page.mouse.move(400, 300)
+  await page.mouse.move(x, y)
   await page.mouse.down()
-  await page.mouse.move(480, 360, { steps: 5 })
-  await page.mouse.move(560, 420, { steps: 5 })
+  await page.mouse.move(x + 80, y + 60, { steps: 5 })
+  await page.mouse.move(x + 160, y + 120, { steps: 5 })
   await page.mouse.up()
+}
+
+async function drawStroke(page: Page, x: number, y: number): Promise<void> {
+  await page.keyboard.press('d')
+  await page.mouse.move(x, y)
+  await page.mouse.down()
+  for (let i = 1; i <= 10; i++) await page.mouse.move(x + i * 12, y + (i % 2) * 15)
+  await page.mouse.up()
+}
+
+async function statusOf(page: Page): Promise<string | null> {
+  return page.getByTestId('connection-status').getAttribute('data-state')
 }
 
 it('two people draw together, see each other, and find the board again after reload and restart', async () => {
@@ -73,16 +85,24 @@ it('two people draw together, see each other, and find the board again after rel
     .poll(() => alice.page.locator('.tl-collaborators .tl-nametag').allTextContents(), { timeout: 10_000 })
     .toContain('Bob')
 
-  // Undo on Bob's side does not remove Alice's rectangle: undo touches only one's own changes.
+  // Bob draws his own rectangle; his undo takes back his, never Alice's, and redo brings it back.
+  await drawRectangle(bob.page, 700, 200)
+  await expect.poll(() => shapeCount(alice.page, 'geo'), { timeout: 10_000 }).toBe(2)
   await bob.page.keyboard.press('Control+z')
   await expect.poll(() => shapeCount(bob.page, 'geo')).toBe(1)
+  await expect.poll(() => shapeCount(alice.page, 'geo'), { timeout: 10_000 }).toBe(1)
+  await bob.page.keyboard.press('Control+z')
+  await bob.page.keyboard.press('Control+z')
+  await expect.poll(() => shapeCount(bob.page, 'geo')).toBe(1)
+  await bob.page.keyboard.press('Control+Shift+z')
+  await expect.poll(() => shapeCount(alice.page, 'geo'), { timeout: 10_000 }).toBe(2)
 
   // Bob's name was remembered on his device: a reload goes straight to the board.
   await bob.page.reload()
   await waitForBoard(bob.page)
-  await expect.poll(() => shapeCount(bob.page, 'geo'), { timeout: 10_000 }).toBe(1)
+  await expect.poll(() => shapeCount(bob.page, 'geo'), { timeout: 10_000 }).toBe(2)
 
-  // The server restarts (same port, same data): the rectangle is still there.
+  // The server restarts (same port, same data): the rectangles are still there.
   const port = server.port
   await server.close()
   await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state')).toBe('offline')
@@ -90,12 +110,45 @@ it('two people draw together, see each other, and find the board again after rel
   await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
   await bob.page.reload()
   await waitForBoard(bob.page)
-  await expect.poll(() => shapeCount(bob.page, 'geo'), { timeout: 10_000 }).toBe(1)
+  await expect.poll(() => shapeCount(bob.page, 'geo'), { timeout: 10_000 }).toBe(2)
 
   for (const person of people) {
     expect(person.outsideRequests).toEqual([])
     expect(person.pageErrors).toEqual([])
   }
+})
+
+it('people keep drawing while the server is down, and everything syncs both ways when it is back', async () => {
+  const board = await fetch(`${server.url}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Offline' }),
+  }).then((r) => r.json() as Promise<{ links: { facilitator: string; editor: string } }>)
+  const dana = await openAs(browser, server.url, 'Dana')
+  const erik = await openAs(browser, server.url, 'Erik')
+  people.push(dana, erik)
+  await dana.page.goto(server.url + board.links.facilitator)
+  await erik.page.goto(server.url + board.links.editor)
+  await Promise.all([waitForBoard(dana.page), waitForBoard(erik.page)])
+  await expect.poll(() => statusOf(erik.page)).toBe('saved')
+
+  const port = server.port
+  await server.close()
+  await expect.poll(() => statusOf(dana.page)).toBe('offline')
+  await expect.poll(() => statusOf(erik.page)).toBe('offline')
+  await expect(dana.page.getByTestId('connection-status').textContent()).resolves.toMatch(/Offline/)
+  await drawStroke(dana.page, 300, 300)
+  await drawRectangle(erik.page, 600, 400)
+  await expect.poll(() => shapeCount(dana.page, 'draw')).toBe(1)
+  await expect.poll(() => shapeCount(erik.page, 'geo')).toBe(1)
+
+  server = await startServer(dir.path, {}, port)
+  await expect.poll(() => shapeCount(dana.page, 'geo'), { timeout: 20_000 }).toBe(1)
+  await expect.poll(() => shapeCount(erik.page, 'draw'), { timeout: 20_000 }).toBe(1)
+  await expect.poll(() => statusOf(dana.page), { timeout: 10_000 }).toBe('saved')
+  await expect.poll(() => statusOf(erik.page), { timeout: 10_000 }).toBe('saved')
+  expect(dana.pageErrors).toEqual([])
+  expect(erik.pageErrors).toEqual([])
 })
 
 it('an unknown board shows "board not found" and a wrong key "this link is not valid"', async () => {
