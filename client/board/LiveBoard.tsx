@@ -46,7 +46,7 @@ const components: TLComponents = {
 type Props = { boardId: string; boardKey: string; role: Role; title: string; user: LocalUser }
 
 export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
-  const { locale } = useI18n()
+  const { locale, t } = useI18n()
   const [storeWithStatus, setStoreWithStatus] = useState<TLStoreWithStatus>({ status: 'loading' })
   const [connection, setConnection] = useState<BoardConnection | null>(null)
   const [status, setStatus] = useState<ConnectionStatus>({ kind: 'connecting' })
@@ -112,6 +112,10 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
     const presence = bindPresence(editor, connection.provider.awareness, user$)
     return () => presence.dispose()
   }, [editor, connection, user$])
+
+  useEffect(() => {
+    document.title = `${title} · ${t('app.name')}`
+  }, [title, t])
 
   const readOnly = role === 'viewer' || schemaNewer || status.kind === 'closed'
   useEffect(() => {
