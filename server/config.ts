@@ -30,6 +30,13 @@ export const LIMIT_ENV: Record<keyof Limits, string> = {
   maxTitleLength: 'MAX_TITLE_LENGTH',
   maxJsonBodyBytes: 'MAX_JSON_BODY_BYTES',
   unloadGraceSeconds: 'UNLOAD_GRACE_SECONDS',
+  maxMessagesPerSecond: 'MAX_MESSAGES_PER_SECOND',
+  maxBytesPerSecond: 'MAX_BYTES_PER_SECOND',
+  maxAwarenessBytes: 'MAX_AWARENESS_BYTES',
+  maxSendBufferBytes: 'MAX_SEND_BUFFER_BYTES',
+  compactionMinBytes: 'COMPACTION_MIN_BYTES',
+  maxBoardCreationsPerHour: 'MAX_BOARD_CREATIONS_PER_HOUR',
+  maxFailedKeyAttemptsPerMinute: 'MAX_FAILED_KEY_ATTEMPTS_PER_MINUTE',
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const

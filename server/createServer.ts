@@ -6,6 +6,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { IncomingMessage } from 'node:http'
 import express from 'express'
+import helmet from 'helmet'
 import { CloseCode } from '../shared/protocol.ts'
 import type { Config } from './config.ts'
 import type { Log } from './log.ts'
@@ -16,6 +17,29 @@ import { createApiRouter } from './http/api.ts'
 import { createStaticRouter } from './http/static.ts'
 import { createRoomManager } from './sync/RoomManager.ts'
 import { createWebsocketHandler } from './sync/connect.ts'
+import { KeyedRateLimiter } from './rateLimit.ts'
+
+/**
+ * Only our own origin. tldraw needs inline style attributes (it positions every shape with
+ * them), data:/blob: images and fonts (exports, pasted content, its embedded icons) and
+ * blob: workers. Websockets to our own host are covered by 'self'.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'media-src': ["'self'", 'data:', 'blob:'],
+  'font-src': ["'self'", 'data:'],
+  // tldraw fetches some of its bundled assets as data: URLs, and exports through blob: URLs.
+  'connect-src': ["'self'", 'data:', 'blob:'],
+  'worker-src': ["'self'", 'blob:'],
+  'frame-src': ["'none'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+}
 
 export type ServerDeps = {
   config: Config
@@ -42,23 +66,31 @@ export function createServer({ config, store, registry, log }: ServerDeps) {
     }
     return req.socket.remoteAddress ?? 'unknown'
   }
+  const { limits } = config
+  const failedKeys = new KeyedRateLimiter(limits.maxFailedKeyAttemptsPerMinute / 60, limits.maxFailedKeyAttemptsPerMinute)
+  const creations = new KeyedRateLimiter(limits.maxBoardCreationsPerHour / 3600, limits.maxBoardCreationsPerHour)
   const websockets = createWebsocketHandler({
     rooms,
     log,
-    limits: config.limits,
+    limits,
     authorize: (id, key) => boards.authorize(id, key),
     addressOf,
+    failedKeys,
   })
 
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', config.trustProxy)
-  app.use((_req, res, next) => {
-    res.set('X-Content-Type-Options', 'nosniff')
-    res.set('Referrer-Policy', 'no-referrer')
-    next()
-  })
-  app.use('/api', createApiRouter({ boards, limits: config.limits, log }))
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+      referrerPolicy: { policy: 'no-referrer' },
+      // Same-origin everything; no cross-origin embedding of our pages or resources.
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+      strictTransportSecurity: false, // set by the TLS proxy, which knows whether HTTPS is on
+    }),
+  )
+  app.use('/api', createApiRouter({ boards, limits, log, failedKeys, creations }))
   app.use(createStaticRouter(config.clientDir))
 
   const httpServer = http.createServer(app)

@@ -17,5 +17,28 @@ export const DEFAULT_LIMITS = {
   maxJsonBodyBytes: 16 * 1024,
   /** Seconds an empty board stays loaded after its last connection left. */
   unloadGraceSeconds: 10,
+  /**
+   * Messages a connection may send per second, sustained (a token bucket twice this deep
+   * absorbs bursts such as a reconnect). A drag sends about 60 a second plus presence at 20.
+   */
+  maxMessagesPerSecond: 300,
+  /** Bytes a connection may send per second, sustained; the bucket holds 2 frames' worth more. */
+  maxBytesPerSecond: 1024 * 1024,
+  /** Largest awareness (presence) message; a larger one is dropped, not forwarded. */
+  maxAwarenessBytes: 64 * 1024,
+  /**
+   * Unsent bytes a connection may have queued before it is disconnected as too slow (code
+   * 4508), on top of the board's initial state, which a joining client receives at once.
+   */
+  maxSendBufferBytes: 16 * 1024 * 1024,
+  /**
+   * The stored update log is compacted into one state once it outgrows both the compacted
+   * state and this many bytes (so compaction work stays proportional to editing).
+   */
+  compactionMinBytes: 64 * 1024,
+  /** Boards one address may create per hour. */
+  maxBoardCreationsPerHour: 30,
+  /** Attempts with a wrong key one address may make per minute before being refused (429 / 4529). */
+  maxFailedKeyAttemptsPerMinute: 20,
 } as const
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number }

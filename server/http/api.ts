@@ -8,6 +8,7 @@ import { ApiErrorCode, KEY_HEADER, type ApiError, type BoardInfoResponse, type C
 import type { Limits } from '../../shared/limits.ts'
 import type { Boards } from '../boards.ts'
 import type { Log } from '../log.ts'
+import type { KeyedRateLimiter } from '../rateLimit.ts'
 
 export class HttpError extends Error {
   override readonly name = 'HttpError'
@@ -20,8 +21,19 @@ export class HttpError extends Error {
   }
 }
 
-export function createApiRouter({ boards, limits, log }: { boards: Boards; limits: Limits; log: Log }): Router {
+export type ApiOptions = {
+  boards: Boards
+  limits: Limits
+  log: Log
+  /** Wrong-key attempts per address, shared with the websocket handler. */
+  failedKeys: KeyedRateLimiter
+  /** Board creations per address. */
+  creations: KeyedRateLimiter
+}
+
+export function createApiRouter({ boards, limits, log, failedKeys, creations }: ApiOptions): Router {
   const router = express.Router()
+  const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown'
   router.use(express.json({ limit: limits.maxJsonBodyBytes, strict: true }))
 
   router.get('/health', (_req, res) => {
@@ -30,6 +42,10 @@ export function createApiRouter({ boards, limits, log }: { boards: Boards; limit
 
   router.post('/boards', async (req, res) => {
     const title = parseTitle(req.body, limits.maxTitleLength)
+    if (!creations.take(addressOf(req))) {
+      res.set('Retry-After', '120')
+      throw new HttpError(429, ApiErrorCode.rateLimited, 'Too many boards created from this address; try again later')
+    }
     const created = await boards.create(title)
     log.info({ board: created.record.id }, 'board created')
     const body: CreateBoardResponse = {
@@ -44,9 +60,17 @@ export function createApiRouter({ boards, limits, log }: { boards: Boards; limit
     const id = req.params.id
     if (!isBoardId(id)) throw new HttpError(400, ApiErrorCode.badRequest, 'Malformed board id')
     const key = req.get(KEY_HEADER)
+    const address = addressOf(req)
+    if (key !== undefined && !failedKeys.allows(address)) {
+      res.set('Retry-After', '60')
+      throw new HttpError(429, ApiErrorCode.rateLimited, 'Too many attempts with a wrong key; try again in a minute')
+    }
     const access = await boards.authorize(id, key)
     if (!access.exists || !access.record) throw new HttpError(404, ApiErrorCode.notFound, 'Board not found')
-    if (key !== undefined && !access.role) throw new HttpError(403, ApiErrorCode.invalidKey, 'This link is not valid')
+    if (key !== undefined && !access.role) {
+      failedKeys.take(address)
+      throw new HttpError(403, ApiErrorCode.invalidKey, 'This link is not valid')
+    }
     const body: BoardInfoResponse = {
       id: access.record.id,
       title: access.record.title,

@@ -11,6 +11,7 @@ import type { Limits } from '../../shared/limits.ts'
 import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { Log } from '../log.ts'
 import {
+  assertDecodableUpdate,
   awarenessClientIds,
   BadMessageError,
   decodeClientMessage,
@@ -35,6 +36,8 @@ export type RoomConnection = {
   role: Role
   /** Awareness client ids this connection announced; it may speak only for these. */
   readonly clientIds: Set<number>
+  /** Bytes of the initial state sent to it: allowed in its send buffer on top of the bound. */
+  initialSyncBytes?: number
 }
 
 export type RoomOptions = {
@@ -51,12 +54,9 @@ export type RoomOptions = {
 const LOAD_ORIGIN = Symbol('load')
 /** A connection may speak for a few awareness ids (a tab reloading keeps an old id briefly). */
 const MAX_CLIENT_IDS_PER_CONNECTION = 4
-/** A socket whose unsent data grows past this is too slow to keep up; it reconnects later. */
-const MAX_BUFFERED_BYTES = 32 * 1024 * 1024
 /** "Saved" notices are coalesced: clients only need to know, not every few milliseconds. */
 const SAVED_NOTICE_INTERVAL_MS = 100
-/** Compact when the log since the last compaction outgrows the compacted state and this floor. */
-const COMPACTION_FLOOR_BYTES = 64 * 1024
+/** Compact after this many log entries even when they are small. */
 const COMPACTION_MAX_ENTRIES = 2000
 
 export class Room {
@@ -153,9 +153,12 @@ export class Room {
     if (this.destroyed) return
     const message = decodeClientMessage(data)
     switch (message.type) {
-      case 'syncStep1':
-        this.send(conn, encodeSyncStep2(this.doc, message.stateVector))
+      case 'syncStep1': {
+        const reply = encodeSyncStep2(this.doc, message.stateVector)
+        conn.initialSyncBytes = Math.max(conn.initialSyncBytes ?? 0, reply.byteLength)
+        this.send(conn, reply)
         return
+      }
       case 'syncStep2':
       case 'update':
         this.applyClientUpdate(conn, message.update)
@@ -189,6 +192,9 @@ export class Room {
       conn.socket.close(CloseCode.boardTooLarge, 'board too large')
       return
     }
+    // Decode it whole first: Yjs applies a delete set while reading it, so garbage there would
+    // otherwise leave half an update applied (and stored) before the error surfaced.
+    assertDecodableUpdate(update)
     try {
       Y.applyUpdate(this.doc, update, conn)
     } catch (error) {
@@ -197,6 +203,11 @@ export class Room {
   }
 
   private applyClientAwareness(conn: RoomConnection, update: Uint8Array): void {
+    if (update.byteLength > this.limits.maxAwarenessBytes) {
+      // Presence is ephemeral: dropping an oversized one loses nothing anyone wrote.
+      this.log.warn({ board: this.boardId, conn: conn.id, bytes: update.byteLength }, 'oversized awareness dropped')
+      return
+    }
     const ids = awarenessClientIds(update)
     for (const id of ids) {
       if (conn.clientIds.has(id)) continue
@@ -277,7 +288,7 @@ export class Room {
   private maybeCompact(): void {
     if (this.compacting || this.destroyed) return
     const grown =
-      this.logBytesSinceCompaction > Math.max(COMPACTION_FLOOR_BYTES, this.compactedBytes) ||
+      this.logBytesSinceCompaction > Math.max(this.limits.compactionMinBytes, this.compactedBytes) ||
       this.logEntriesSinceCompaction > COMPACTION_MAX_ENTRIES
     if (grown) void this.compact()
   }
@@ -334,7 +345,7 @@ export class Room {
   }
 
   private send(conn: RoomConnection, data: Uint8Array): void {
-    if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (conn.socket.bufferedAmount > this.limits.maxSendBufferBytes + (conn.initialSyncBytes ?? 0)) {
       this.log.warn({ board: this.boardId, conn: conn.id }, 'slow consumer disconnected')
       conn.socket.close(CloseCode.tooSlow, 'too slow')
       return

@@ -16,6 +16,7 @@ import type { Log } from '../log.ts'
 import type { RoomManager } from './RoomManager.ts'
 import type { Room, RoomConnection } from './Room.ts'
 import { BadMessageError } from './codec.ts'
+import { TokenBucket, type KeyedRateLimiter } from '../rateLimit.ts'
 
 export type ConnectOptions = {
   rooms: RoomManager
@@ -25,9 +26,11 @@ export type ConnectOptions = {
   authorize: (boardId: string, key: string | undefined) => Promise<{ exists: boolean; role?: Role }>
   /** The client's address (honours a trusted proxy). */
   addressOf: (req: IncomingMessage) => string
+  /** Wrong-key attempts per address, shared with the HTTP API. */
+  failedKeys: KeyedRateLimiter
 }
 
-export function createWebsocketHandler({ rooms, log, limits, authorize, addressOf }: ConnectOptions) {
+export function createWebsocketHandler({ rooms, log, limits, authorize, addressOf, failedKeys }: ConnectOptions) {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxPayloadBytes,
@@ -70,13 +73,23 @@ export function createWebsocketHandler({ rooms, log, limits, authorize, addressO
 
     const count = (perAddress.get(address) ?? 0) + 1
     perAddress.set(address, count)
+    // Sustained rates with room for bursts (a reconnect sends its whole missing state at once).
+    const messageBucket = new TokenBucket(limits.maxMessagesPerSecond, limits.maxMessagesPerSecond * 2)
+    const byteBucket = new TokenBucket(limits.maxBytesPerSecond, limits.maxBytesPerSecond + 2 * limits.maxPayloadBytes)
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (closed) return
       if (!isBinary) {
         ws.close(CloseCode.badMessage, 'binary frames only')
         return
       }
       const bytes = toBytes(data)
+      if (!messageBucket.take(1) || !byteBucket.take(bytes.byteLength)) {
+        log.warn(logFields, 'rate limit exceeded; connection closed')
+        closed = true
+        ws.close(CloseCode.rateLimited, 'rate limit exceeded')
+        return
+      }
       if (room && conn) handle(room, conn, bytes)
       else queue.push(bytes)
     })
@@ -99,6 +112,11 @@ export function createWebsocketHandler({ rooms, log, limits, authorize, addressO
       return
     }
 
+    if (!failedKeys.allows(address)) {
+      ws.close(CloseCode.rateLimited, 'too many attempts with a wrong key')
+      return
+    }
+
     try {
       const access = await authorize(boardId, key)
       if (closed) return
@@ -107,6 +125,7 @@ export function createWebsocketHandler({ rooms, log, limits, authorize, addressO
         return
       }
       if (!access.role) {
+        failedKeys.take(address)
         log.info(logFields, 'connection with an invalid key refused')
         ws.close(CloseCode.unauthorized, 'invalid key')
         return

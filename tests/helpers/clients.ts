@@ -53,3 +53,26 @@ export function connectClient(url: string, boardId: string, key: string | undefi
 export function contentOf(doc: Y.Doc): unknown {
   return { map: doc.getMap('test').toJSON(), records: doc.getArray('records').toJSON() }
 }
+
+export type RawClient = {
+  ws: WebSocket
+  /** Resolves with the close code once the connection closes. */
+  closed: Promise<number>
+  /** Every binary message received, in order. */
+  received: Uint8Array[]
+}
+
+/** A bare websocket speaking whatever a test sends: for hostile and malformed input. */
+export async function openRaw(url: string, boardId: string, key: string | undefined): Promise<RawClient> {
+  const protocols = key ? [SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX + key] : [SUBPROTOCOL]
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/${boardId}`, protocols)
+  const received: Uint8Array[] = []
+  ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
+  ws.on('error', () => undefined)
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('unexpected-response', () => reject(new Error('handshake refused')))
+  })
+  return { ws, closed, received }
+}
