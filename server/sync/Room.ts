@@ -12,7 +12,8 @@ import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { Log } from '../log.ts'
 import {
   assertDecodableUpdate,
-  awarenessClientIds,
+  decodeAwarenessEntries,
+  encodeAwarenessEntries,
   BadMessageError,
   decodeClientMessage,
   encodeAwareness,
@@ -54,6 +55,14 @@ export type RoomOptions = {
 const LOAD_ORIGIN = Symbol('load')
 /** A connection may speak for a few awareness ids (a tab reloading keeps an old id briefly). */
 const MAX_CLIENT_IDS_PER_CONNECTION = 4
+/**
+ * A claim on a client id lapses when its connection has not spoken for it this long (clients
+ * renew their presence every 15 s), so a stray echo cannot lock a returning person out.
+ */
+const OWNERSHIP_LAPSE_MS = 30_000
+/** Every connection hears from the server this often, so y-websocket's 30 s watchdog never
+ * mistakes a quiet board (one person, nobody else moving) for a dead connection. */
+const KEEPALIVE_MS = 10_000
 /** "Saved" notices are coalesced: clients only need to know, not every few milliseconds. */
 const SAVED_NOTICE_INTERVAL_MS = 100
 /** Compact after this many log entries even when they are small. */
@@ -71,6 +80,8 @@ export class Room {
   private readonly onStorageFailure: ((room: Room) => void) | undefined
   private readonly connections = new Map<string, RoomConnection>()
   private readonly inflight = new Set<Promise<unknown>>()
+  private readonly owners = new Map<number, { conn: RoomConnection; lastSeen: number }>()
+  private readonly keepalive: ReturnType<typeof setInterval>
   private lastCommittedSeq = 0
   private savedStateVector: Uint8Array = new Uint8Array([0])
   private savedNoticeTimer: ReturnType<typeof setTimeout> | undefined
@@ -91,6 +102,11 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
+    this.keepalive = setInterval(() => {
+      const message = encodeSaved(this.savedStateVector)
+      for (const conn of this.connections.values()) this.send(conn, message)
+    }, KEEPALIVE_MS)
+    this.keepalive.unref?.()
   }
 
   /** Loads the stored state before anyone is answered: a room exists only once loaded. */
@@ -137,9 +153,9 @@ export class Room {
 
   removeConnection(conn: RoomConnection): void {
     if (!this.connections.delete(conn.id)) return
-    if (conn.clientIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], conn)
-    }
+    const owned = [...conn.clientIds].filter((id) => this.owners.get(id)?.conn === conn)
+    for (const id of owned) this.owners.delete(id)
+    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, conn)
   }
 
   /** Whether a connection may change the document right now (role and lock, checked per message). */
@@ -208,23 +224,43 @@ export class Room {
       this.log.warn({ board: this.boardId, conn: conn.id, bytes: update.byteLength }, 'oversized awareness dropped')
       return
     }
-    const ids = awarenessClientIds(update)
-    for (const id of ids) {
-      if (conn.clientIds.has(id)) continue
-      // Speaking for a client id another connection owns is spoofing: drop the whole message.
-      for (const other of this.connections.values()) {
-        if (other !== conn && other.clientIds.has(id)) {
-          this.log.warn({ board: this.boardId, conn: conn.id }, 'awareness for a client id owned by another connection dropped')
-          return
-        }
-      }
+    const entries = decodeAwarenessEntries(update)
+    const now = Date.now()
+    const kept = entries.filter((entry) => this.claim(conn, entry.clientId, entry.state === 'null', now))
+    if (kept.length === 0) return
+    // Unchanged bytes when everything was ours (the common case): no re-encoding.
+    const accepted = kept.length === entries.length ? update : encodeAwarenessEntries(kept)
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, accepted, conn)
+  }
+
+  /**
+   * Whether `conn` may speak for `clientId`, claiming it when free. Entries for ids another
+   * live connection speaks for are dropped: spoofing, or (from stock y-websocket clients)
+   * echoes of what the server just sent them. Only the owner may remove a presence.
+   */
+  private claim(conn: RoomConnection, clientId: number, removal: boolean, now: number): boolean {
+    const owner = this.owners.get(clientId)
+    if (owner?.conn === conn) {
+      owner.lastSeen = now
+      return true
+    }
+    if (removal) return false
+    if (owner && this.connections.has(owner.conn.id) && now - owner.lastSeen < OWNERSHIP_LAPSE_MS) {
+      this.log.debug({ board: this.boardId, conn: conn.id }, 'awareness entry for another connection dropped')
+      return false
+    }
+    if (conn.clientIds.size >= MAX_CLIENT_IDS_PER_CONNECTION) {
+      // Forget lapsed claims before refusing.
+      for (const id of conn.clientIds) if (this.owners.get(id)?.conn !== conn) conn.clientIds.delete(id)
       if (conn.clientIds.size >= MAX_CLIENT_IDS_PER_CONNECTION) {
         this.log.warn({ board: this.boardId, conn: conn.id }, 'awareness for too many client ids dropped')
-        return
+        return false
       }
-      conn.clientIds.add(id)
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
+    if (owner) owner.conn.clientIds.delete(clientId)
+    this.owners.set(clientId, { conn, lastSeen: now })
+    conn.clientIds.add(clientId)
+    return true
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -338,6 +374,7 @@ export class Room {
     if (this.destroyed) return
     this.destroyed = true
     clearTimeout(this.savedNoticeTimer)
+    clearInterval(this.keepalive)
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()

@@ -72,7 +72,11 @@ export function decodeClientMessage(data: Uint8Array): ClientMessage {
       case MessageType.sync: {
         const sub = decoding.readVarUint(d)
         const payload = decoding.readVarUint8Array(d)
-        if (sub === syncProtocol.messageYjsSyncStep1) return { type: 'syncStep1', stateVector: payload }
+        if (sub === syncProtocol.messageYjsSyncStep1) {
+          // Decoded here so a garbage state vector is the sender's error, not the server's.
+          Y.decodeStateVector(payload)
+          return { type: 'syncStep1', stateVector: payload }
+        }
         if (sub === syncProtocol.messageYjsSyncStep2) return { type: 'syncStep2', update: payload }
         if (sub === syncProtocol.messageYjsUpdate) return { type: 'update', update: payload }
         throw new BadMessageError(`unknown sync message ${sub}`)
@@ -94,24 +98,41 @@ export function decodeClientMessage(data: Uint8Array): ClientMessage {
   }
 }
 
+/** One client's entry in an awareness update; `state` is its JSON text ("null" = gone). */
+export type AwarenessEntry = { clientId: number; clock: number; state: string }
+
 /**
- * The client ids an awareness update speaks for, read without applying it. Throws
- * BadMessageError on a malformed update (including invalid JSON states).
+ * The entries of an awareness update, read without applying it. Throws BadMessageError on a
+ * malformed update, including a state that is not JSON.
  */
-export function awarenessClientIds(update: Uint8Array): number[] {
+export function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
   try {
     const d = decoding.createDecoder(update)
     const count = decoding.readVarUint(d)
-    const ids: number[] = []
+    const entries: AwarenessEntry[] = []
     for (let i = 0; i < count; i++) {
-      ids.push(decoding.readVarUint(d))
-      decoding.readVarUint(d) // clock
-      JSON.parse(decoding.readVarString(d))
+      const clientId = decoding.readVarUint(d)
+      const clock = decoding.readVarUint(d)
+      const state = decoding.readVarString(d)
+      JSON.parse(state)
+      entries.push({ clientId, clock, state })
     }
-    return ids
+    if (decoding.hasContent(d)) throw new Error('trailing bytes')
+    return entries
   } catch (error) {
     throw new BadMessageError('malformed awareness update', { cause: error })
   }
+}
+
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, entries.length)
+  for (const entry of entries) {
+    encoding.writeVarUint(e, entry.clientId)
+    encoding.writeVarUint(e, entry.clock)
+    encoding.writeVarString(e, entry.state)
+  }
+  return encoding.toUint8Array(e)
 }
 
 /** Checks that a Yjs update decodes, without touching any document. */

@@ -8,6 +8,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as decoding from 'lib0/decoding'
 import { KEY_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL } from '../../shared/protocol.ts'
 import { waitFor } from './waitFor.ts'
+import { sendOnlyOwnAwareness } from '../../client/sync/ownAwareness.ts'
 
 export type TestClient = {
   doc: Y.Doc
@@ -28,6 +29,8 @@ export function connectClient(url: string, boardId: string, key: string | undefi
     disableBc: true,
     maxBackoffTime: 300,
   })
+  // As the browser client does: send only our own presence, never echo others'.
+  sendOnlyOwnAwareness(provider)
   const closes: number[] = []
   let savedVector = new Map<number, number>()
   provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {

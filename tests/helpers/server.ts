@@ -46,7 +46,10 @@ export type ChildServer = {
   kill(signal?: NodeJS.Signals): Promise<void>
 }
 
-/** The real `server/index.ts` in a child process; resolves once it listens. */
+/**
+ * The real `server/index.ts` in a child process; resolves once it listens. It learns the port
+ * from the "running at" line, logged at info level: LOG_LEVEL must be info or more verbose.
+ */
 export async function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   // `node --import tsx`, not the tsx binary: the binary runs the server in a grandchild
   // process, which a SIGKILL of the child would leave running.
@@ -79,6 +82,7 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
       }
     })
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)))
+    setTimeout(() => reject(new Error(`server did not report listening within 30 s: ${stderr}`)), 30_000).unref()
   })
   return {
     url,

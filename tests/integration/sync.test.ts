@@ -3,6 +3,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
 import { CloseCode, KEY_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../../shared/protocol.ts'
 import { newBoardId } from '../../shared/ids.ts'
 import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
@@ -102,6 +104,38 @@ describe('live sync', () => {
     await bob.synced()
     expect(bob.doc.getMap('test').get('x')).toBe(1)
     expect(server.server.rooms.stats().loads).toBe(2)
+  })
+})
+
+describe('presence', () => {
+  it("a stock y-websocket client's echoes never lock a reconnecting person out of their own presence", async () => {
+    const board = await createBoardOver(server.url)
+    const alice = client(board.id, board.editorKey)
+    const watcher = client(board.id, board.editorKey)
+    // A stock provider re-sends every presence change it receives, including Alice's.
+    const stockDoc = new Y.Doc()
+    const stock = new WebsocketProvider(server.url.replace('http', 'ws') + '/ws', board.id, stockDoc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      protocols: [SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX + board.editorKey],
+      disableBc: true,
+    })
+    try {
+      await Promise.all([alice.synced(), watcher.synced(), waitFor(() => stock.synced)])
+      const nameOf = (id: number) => (watcher.provider.awareness.getStates().get(id) as { name?: string } | undefined)?.name
+      alice.provider.awareness.setLocalStateField('name', 'Alice')
+      await waitFor(() => nameOf(alice.doc.clientID) === 'Alice' && stock.awareness.getStates().has(alice.doc.clientID))
+      // Her connection drops abruptly (network loss): the server removes her presence, and
+      // the stock client echoes that removal after her connection is gone.
+      ;(alice.provider.ws as unknown as WebSocket).terminate()
+      await waitFor(() => nameOf(alice.doc.clientID) === undefined, { message: 'alice gone' })
+      // She reconnects on her own, under the same client id.
+      await waitFor(() => alice.provider.wsconnected, { message: 'alice reconnected' })
+      alice.provider.awareness.setLocalStateField('name', 'Alice again')
+      await waitFor(() => nameOf(alice.doc.clientID) === 'Alice again', { message: 'alice back under her own id' })
+    } finally {
+      stock.destroy()
+      stockDoc.destroy()
+    }
   })
 })
 
