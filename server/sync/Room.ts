@@ -339,6 +339,7 @@ export class Room {
     const upTo = this.lastCommittedSeq
     if (upTo === 0 || this.logEntriesSinceCompaction === 0) return Promise.resolve()
     const merged = Y.encodeStateAsUpdate(this.doc)
+    this.log.debug({ board: this.boardId, upTo }, 'compacting')
     const bytesAtStart = this.logBytesSinceCompaction
     const entriesAtStart = this.logEntriesSinceCompaction
     this.compacting = this.store
