@@ -43,6 +43,8 @@ export type ChildServer = {
   process: ChildProcess
   /** Every line the server printed to stdout so far (pino JSON). */
   lines: string[]
+  /** Everything it printed to stderr so far. */
+  stderr(): string
   kill(signal?: NodeJS.Signals): Promise<void>
 }
 
@@ -89,6 +91,7 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
     port: Number(new URL(url).port),
     process: child,
     lines,
+    stderr: () => stderr,
     async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       await exited
