@@ -41,7 +41,7 @@ function updateMessage(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
-function awarenessMessage(clientId: number, state: unknown): Uint8Array {
+function awarenessMessage(clientId: number, state: Record<string, unknown>): Uint8Array {
   const doc = new Y.Doc()
   doc.clientID = clientId
   const awareness = new awarenessProtocol.Awareness(doc)
