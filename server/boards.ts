@@ -4,6 +4,7 @@
  */
 import { newBoardId, newKey, boardPath } from '../shared/ids.ts'
 import type { Role } from '../shared/roles.ts'
+import type { BoardSettings } from '../shared/session.ts'
 import type { Registry, BoardRecord } from './storage/Registry.ts'
 import { hashKey, keyMatches } from './storage/keys.ts'
 
@@ -58,5 +59,30 @@ export function createBoards({ registry, now = () => new Date() }: { registry: R
     return role ? { exists: true, role, record } : { exists: true, record }
   }
 
-  return { create, authorize, roleFor, get: (id: string) => registry.get(id) }
+  /** Replaces the key of a role; the old one stops working. Returns the new link. */
+  async function rotateKey(boardId: string, role: 'editor' | 'viewer'): Promise<string | undefined> {
+    const record = await registry.get(boardId)
+    if (!record) return undefined
+    const key = newKey()
+    await registry.update(boardId, { keyHashes: { ...record.keyHashes, [role]: hashKey(key) } })
+    return boardPath(boardId, key)
+  }
+
+  async function updateSettings(boardId: string, patch: Partial<BoardSettings>): Promise<BoardRecord | undefined> {
+    return registry.update(boardId, { ...patch, lastActiveAt: now().toISOString() })
+  }
+
+  return {
+    create,
+    authorize,
+    roleFor,
+    rotateKey,
+    updateSettings,
+    get: (id: string) => registry.get(id),
+    delete: (id: string) => registry.delete(id),
+  }
+}
+
+export function settingsOf(record: BoardRecord): BoardSettings {
+  return { title: record.title, groups: record.groups ?? [], notice: record.notice ?? '', locked: record.locked }
 }

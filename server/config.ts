@@ -29,6 +29,7 @@ export const LIMIT_ENV: Record<keyof Limits, string> = {
   maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS',
   maxTitleLength: 'MAX_TITLE_LENGTH',
   maxJsonBodyBytes: 'MAX_JSON_BODY_BYTES',
+  maxUploadBytes: 'MAX_UPLOAD_BYTES',
   unloadGraceSeconds: 'UNLOAD_GRACE_SECONDS',
   maxMessagesPerSecond: 'MAX_MESSAGES_PER_SECOND',
   maxBytesPerSecond: 'MAX_BYTES_PER_SECOND',

@@ -3,6 +3,7 @@
  * on one port. No side effects until `listen`; `close` flushes every board before it resolves.
  */
 import http from 'node:http'
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { IncomingMessage } from 'node:http'
 import express from 'express'
@@ -12,8 +13,11 @@ import type { Config } from './config.ts'
 import type { Log } from './log.ts'
 import type { DocumentStore } from './storage/DocumentStore.ts'
 import type { Registry } from './storage/Registry.ts'
-import { createBoards } from './boards.ts'
+import { createBoards, settingsOf } from './boards.ts'
 import { createApiRouter } from './http/api.ts'
+import { createAssetsRouter } from './http/assets.ts'
+import { createAssetStore } from './storage/AssetStore.ts'
+import { lazySecret } from './storage/secret.ts'
 import { createStaticRouter } from './http/static.ts'
 import { createRoomManager } from './sync/RoomManager.ts'
 import { createWebsocketHandler } from './sync/connect.ts'
@@ -46,17 +50,23 @@ export type ServerDeps = {
   store: DocumentStore
   registry: Registry
   log: Log
+  /** Signs the asset-reading cookie; by default read from (or created in) DATA_DIR/secret. */
+  secret?: Buffer
 }
 
 export type AppServer = ReturnType<typeof createServer>
 
-export function createServer({ config, store, registry, log }: ServerDeps) {
+export function createServer({ config, store, registry, log, secret }: ServerDeps) {
   const boards = createBoards({ registry })
+  const assets = createAssetStore({ dir: path.join(config.dataDir, 'assets') })
   const rooms = createRoomManager({
     store,
     log,
     limits: config.limits,
-    isLocked: async (id) => (await registry.get(id))?.locked ?? false,
+    loadSettings: async (id) => {
+      const record = await registry.get(id)
+      return record ? settingsOf(record) : undefined
+    },
   })
   const addressOf = (req: IncomingMessage): string => {
     if (config.trustProxy) {
@@ -88,6 +98,17 @@ export function createServer({ config, store, registry, log }: ServerDeps) {
       // Same-origin everything; no cross-origin embedding of our pages or resources.
       crossOriginResourcePolicy: { policy: 'same-origin' },
       strictTransportSecurity: false, // set by the TLS proxy, which knows whether HTTPS is on
+    }),
+  )
+  app.use(
+    '/api',
+    createAssetsRouter({
+      boards,
+      assets,
+      limits: config.limits,
+      log,
+      secret: secret ? () => Promise.resolve(secret) : lazySecret(path.join(config.dataDir, 'secret')),
+      failedKeys,
     }),
   )
   app.use('/api', createApiRouter({ boards, limits, log, failedKeys, creations }))
@@ -128,5 +149,5 @@ export function createServer({ config, store, registry, log }: ServerDeps) {
     return closing
   }
 
-  return { listen, close, rooms, boards, connections: websockets.connections }
+  return { listen, close, rooms, boards, assets, connections: websockets.connections }
 }

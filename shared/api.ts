@@ -23,7 +23,11 @@ export const ApiErrorCode = {
   badRequest: 'bad_request',
   notFound: 'not_found',
   invalidKey: 'invalid_key',
+  /** A valid key whose role may not do this (a viewer uploading). */
+  forbidden: 'forbidden',
   tooLarge: 'too_large',
+  /** An upload whose content is not an image or video type the board accepts. */
+  unsupportedType: 'unsupported_type',
   rateLimited: 'rate_limited',
   internal: 'internal',
 } as const

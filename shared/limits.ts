@@ -15,6 +15,8 @@ export const DEFAULT_LIMITS = {
   maxTitleLength: 200,
   /** Largest JSON body on the HTTP API, in bytes. */
   maxJsonBodyBytes: 16 * 1024,
+  /** Largest uploaded image or video, in bytes (HTTP 413 past it). */
+  maxUploadBytes: 10 * 1024 * 1024,
   /** Seconds an empty board stays loaded after its last connection left. */
   unloadGraceSeconds: 10,
   /**

@@ -28,6 +28,11 @@ export const MessageType = {
    * Clients compare it to their own state to show "all changes saved".
    */
   saved: 100,
+  /**
+   * Ours: the board's session state as the server enforces it (see shared/session.ts
+   * BoardState), as a varString of JSON. Sent on connect and whenever it changes.
+   */
+  boardState: 101,
 } as const
 export type MessageType = (typeof MessageType)[keyof typeof MessageType]
 
@@ -48,8 +53,12 @@ export const CloseCode = {
   badMessage: 4400,
   /** No key, or a key that is not one of this board's. */
   unauthorized: 4401,
+  /** The facilitator replaced the link this connection used. */
+  linkRevoked: 4403,
   /** The board does not exist. */
   boardNotFound: 4404,
+  /** The facilitator deleted the board. */
+  boardDeleted: 4410,
   /** The board is bigger than the configured limit: no more updates accepted. */
   boardTooLarge: 4413,
   /** The server could not load or store the board. */

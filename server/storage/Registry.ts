@@ -1,6 +1,8 @@
 /**
  * The board registry's contract: small, human-readable metadata about every board.
  */
+import type { Group } from '../../shared/session.ts'
+
 export interface BoardRecord {
   id: string
   title: string
@@ -9,6 +11,10 @@ export interface BoardRecord {
   locked: boolean
   /** SHA-256 hashes of the role keys, hex (see keys.ts); the keys themselves are never stored. */
   keyHashes: { facilitator: string; editor: string; viewer?: string }
+  /** Groups offered in the join step (absent on boards made before groups existed: none). */
+  groups?: Group[]
+  /** The board's data-protection notice for the join step ('' or absent: the default). */
+  notice?: string
 }
 
 /**

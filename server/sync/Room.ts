@@ -7,6 +7,7 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { canEdit, type Role } from '../../shared/roles.ts'
 import { CloseCode } from '../../shared/protocol.ts'
+import type { BoardSettings, BoardState } from '../../shared/session.ts'
 import type { Limits } from '../../shared/limits.ts'
 import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { Log } from '../log.ts'
@@ -17,6 +18,7 @@ import {
   BadMessageError,
   decodeClientMessage,
   encodeAwareness,
+  encodeBoardState,
   encodePermissionDenied,
   encodeSaved,
   encodeSyncStep1,
@@ -46,7 +48,8 @@ export type RoomOptions = {
   store: DocumentStore
   log: Log
   limits: Limits
-  locked?: boolean
+  /** The board's settings when it loads (lock, title, groups, notice). */
+  settings?: BoardSettings
   /** Called once when an update fails to store: the manager drops the room (see persist). */
   onStorageFailure?: (room: Room) => void
 }
@@ -72,7 +75,7 @@ export class Room {
   readonly boardId: string
   readonly doc = new Y.Doc()
   readonly awareness: awarenessProtocol.Awareness
-  locked: boolean
+  private settings: BoardSettings
 
   private readonly store: DocumentStore
   private readonly log: Log
@@ -97,7 +100,7 @@ export class Room {
     this.store = options.store
     this.log = options.log
     this.limits = options.limits
-    this.locked = options.locked ?? false
+    this.settings = options.settings ?? { title: '', groups: [], notice: '', locked: false }
     this.onStorageFailure = options.onStorageFailure
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
@@ -131,6 +134,26 @@ export class Room {
     return room
   }
 
+  get locked(): boolean {
+    return this.settings.locked
+  }
+
+  /** New settings from the facilitator: enforced from the next message, pushed to everyone. */
+  applySettings(settings: BoardSettings): void {
+    this.settings = settings
+    for (const conn of this.connections.values()) this.send(conn, this.boardStateFor(conn))
+  }
+
+  /** Disconnects every connection of a role (its link was replaced). */
+  closeRole(role: Role, code: number, reason: string): void {
+    for (const conn of this.connections.values()) if (conn.role === role) conn.socket.close(code, reason)
+  }
+
+  private boardStateFor(conn: RoomConnection): Uint8Array {
+    const state: BoardState = { ...this.settings, role: conn.role }
+    return encodeBoardState(JSON.stringify(state))
+  }
+
   get size(): number {
     return this.connections.size
   }
@@ -143,6 +166,7 @@ export class Room {
   /** Registers a connection and starts the sync: our state vector, everyone's presence. */
   addConnection(conn: RoomConnection): void {
     this.connections.set(conn.id, conn)
+    this.send(conn, this.boardStateFor(conn))
     this.send(conn, encodeSyncStep1(this.doc))
     const states = this.awareness.getStates()
     if (states.size > 0) {
@@ -228,9 +252,34 @@ export class Room {
     const now = Date.now()
     const kept = entries.filter((entry) => this.claim(conn, entry.clientId, entry.state === 'null', now))
     if (kept.length === 0) return
-    // Unchanged bytes when everything was ours (the common case): no re-encoding.
-    const accepted = kept.length === entries.length ? update : encodeAwarenessEntries(kept)
+    let changed = kept.length !== entries.length
+    for (const entry of kept) {
+      const stamped = this.stampPresence(conn, entry.state)
+      if (stamped !== entry.state) {
+        entry.state = stamped
+        changed = true
+      }
+    }
+    // Unchanged bytes when everything was ours and already right (the common case).
+    const accepted = changed ? encodeAwarenessEntries(kept) : update
     awarenessProtocol.applyAwarenessUpdate(this.awareness, accepted, conn)
+  }
+
+  /**
+   * The role in a presence is the server's word, not the client's: nobody can pass for the
+   * facilitator in the participants panel, and only a facilitator can lead ("bring everyone
+   * here"). Returns the same string when nothing needed changing.
+   */
+  private stampPresence(conn: RoomConnection, state: string): string {
+    if (state === 'null') return state
+    const parsed: unknown = JSON.parse(state)
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return JSON.stringify({ role: conn.role })
+    const presence = parsed as Record<string, unknown>
+    const mayLead = conn.role === 'facilitator'
+    if (presence.role === conn.role && (mayLead || presence.leading === undefined)) return state
+    presence.role = conn.role
+    if (!mayLead) delete presence.leading
+    return JSON.stringify(presence)
   }
 
   /**

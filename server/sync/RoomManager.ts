@@ -6,6 +6,7 @@
 import type { Limits } from '../../shared/limits.ts'
 import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { Log } from '../log.ts'
+import type { BoardSettings } from '../../shared/session.ts'
 import { Room } from './Room.ts'
 
 type Entry = {
@@ -20,13 +21,13 @@ export type RoomManagerOptions = {
   store: DocumentStore
   log: Log
   limits: Limits
-  /** Whether a board is locked, read when it loads. */
-  isLocked?: (boardId: string) => Promise<boolean>
+  /** The board's settings (lock, title, groups, notice), read when it loads. */
+  loadSettings?: (boardId: string) => Promise<BoardSettings | undefined>
 }
 
 export type RoomManager = ReturnType<typeof createRoomManager>
 
-export function createRoomManager({ store, log, limits, isLocked }: RoomManagerOptions) {
+export function createRoomManager({ store, log, limits, loadSettings }: RoomManagerOptions) {
   const entries = new Map<string, Entry>()
   let loads = 0
   let closed = false
@@ -46,8 +47,8 @@ export function createRoomManager({ store, log, limits, isLocked }: RoomManagerO
     const entry: Entry = {
       loading: (async () => {
         loads += 1
-        const locked = (await isLocked?.(boardId)) ?? false
-        return Room.load({ boardId, store, log, limits, locked, onStorageFailure: drop })
+        const settings = await loadSettings?.(boardId)
+        return Room.load({ boardId, store, log, limits, ...(settings ? { settings } : {}), onStorageFailure: drop })
       })(),
     }
     entries.set(boardId, entry)

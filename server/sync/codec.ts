@@ -55,6 +55,13 @@ export function encodeSaved(stateVector: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
+export function encodeBoardState(json: string): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.boardState)
+  encoding.writeVarString(e, json)
+  return encoding.toUint8Array(e)
+}
+
 /** A decoded client message. Unknown or malformed frames throw BadMessageError. */
 export type ClientMessage =
   | { type: 'syncStep1'; stateVector: Uint8Array }
