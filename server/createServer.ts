@@ -111,7 +111,16 @@ export function createServer({ config, store, registry, log, secret }: ServerDep
       failedKeys,
     }),
   )
-  app.use('/api', createApiRouter({ boards, limits, log, failedKeys, creations }))
+  app.use('/api', createApiRouter({
+      boards,
+      limits,
+      log,
+      failedKeys,
+      creations,
+      rooms,
+      store,
+      deleteBoardAssets: (id) => assets.deleteBoardAssets(id),
+    }))
   app.use(createStaticRouter(config.clientDir))
 
   const httpServer = http.createServer(app)

@@ -2,13 +2,14 @@
  * Shapes of the HTTP API's bodies, shared so client and server agree.
  */
 import type { Role } from './roles.ts'
+import type { BoardSettings } from './session.ts'
 
 export type CreateBoardRequest = { title: string }
 export type CreateBoardResponse = {
   id: string
   title: string
   /** Paths, `/b/<id>#k=<key>`: the client makes them absolute with its own origin. */
-  links: { facilitator: string; editor: string }
+  links: { facilitator: string; editor: string; viewer: string }
 }
 export type BoardInfoResponse = {
   id: string
@@ -16,7 +17,16 @@ export type BoardInfoResponse = {
   createdAt: string
   /** Present when the request carried a valid key of this board. */
   role?: Role
+  /** Present with a valid key: what the join step and the board need. */
+  settings?: BoardSettings
 }
+
+/** PATCH /api/boards/:id (facilitator key): any subset of the settings. */
+export type UpdateSettingsRequest = Partial<BoardSettings>
+export type UpdateSettingsResponse = { settings: BoardSettings }
+
+/** POST /api/boards/:id/keys/:role (facilitator key): a new link; the old one stops working. */
+export type RotateKeyResponse = { role: 'editor' | 'viewer'; link: string }
 export type ApiError = { error: ApiErrorCode; message: string }
 
 export const ApiErrorCode = {

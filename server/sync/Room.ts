@@ -140,8 +140,15 @@ export class Room {
 
   /** New settings from the facilitator: enforced from the next message, pushed to everyone. */
   applySettings(settings: BoardSettings): void {
+    const unlocked = this.settings.locked && !settings.locked
     this.settings = settings
-    for (const conn of this.connections.values()) this.send(conn, this.boardStateFor(conn))
+    for (const conn of this.connections.values()) {
+      this.send(conn, this.boardStateFor(conn))
+      // Edits dropped while locked (in flight when the lock came) are still in the client, and
+      // its later updates depend on them: without them they would wait forever. Asking for
+      // its state makes the client send them again, now that they are allowed.
+      if (unlocked && this.canWrite(conn)) this.send(conn, encodeSyncStep1(this.doc))
+    }
   }
 
   /** Disconnects every connection of a role (its link was replaced). */

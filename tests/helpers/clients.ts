@@ -8,6 +8,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as decoding from 'lib0/decoding'
 import { KEY_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL } from '../../shared/protocol.ts'
 import { waitFor } from './waitFor.ts'
+import type { BoardState } from '../../shared/session.ts'
 import { sendOnlyOwnAwareness } from '../../client/sync/ownAwareness.ts'
 
 export type TestClient = {
@@ -17,6 +18,10 @@ export type TestClient = {
   closes: number[]
   /** The latest state vector the server reported as durably saved. */
   saved(): Map<number, number>
+  /** The latest board state the server pushed (role, lock, settings). */
+  boardState(): BoardState | undefined
+  /** Permission-denied reasons the server sent (edits dropped). */
+  denied: string[]
   synced(): Promise<void>
   destroy(): void
 }
@@ -36,6 +41,15 @@ export function connectClient(url: string, boardId: string, key: string | undefi
   provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
     savedVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
   }
+  let boardState: BoardState | undefined
+  provider.messageHandlers[MessageType.boardState] = (_encoder, decoder) => {
+    boardState = JSON.parse(decoding.readVarString(decoder)) as BoardState
+  }
+  const denied: string[] = []
+  provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
+    decoding.readVarUint(decoder)
+    denied.push(decoding.readVarString(decoder))
+  }
   provider.on('connection-close', (event) => {
     if (event) closes.push(event.code)
   })
@@ -44,6 +58,8 @@ export function connectClient(url: string, boardId: string, key: string | undefi
     provider,
     closes,
     saved: () => savedVector,
+    boardState: () => boardState,
+    denied,
     synced: () => waitFor(() => provider.synced, { message: `client of ${boardId} synced` }).then(() => undefined),
     destroy() {
       provider.destroy()
