@@ -1,9 +1,10 @@
 /**
  * The live board: a tldraw editor whose document is bound to the board's Y.Doc and whose
  * presence goes over Yjs awareness. The editor appears once the first sync with the server
- * is done, so a late joiner never shows (or seeds) a blank board over the real one.
+ * is done, so a late joiner never shows (or seeds) a blank board over the real one; or, when
+ * the server does not answer, from the copy of the board kept on this device (boardConnection.ts).
  */
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import {
   DefaultSharePanel,
   Tldraw,
@@ -19,11 +20,13 @@ import {
 } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import 'tldraw/tldraw.css'
+import { DEFAULT_LIMITS } from '../../shared/limits.ts'
 import type { Role } from '../../shared/roles.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
 import type { Locale } from '../i18n/locales.ts'
 import { bindStoreToDoc } from '../sync/bindStore.ts'
 import { bindPresence, type PresenceUser } from '../sync/presence.ts'
+import { createBoardAssetStore } from './assetStore.ts'
 import { connectBoard, type BoardConnection, type ConnectionStatus } from './boardConnection.ts'
 import { saveUser, recallLinks, type LocalUser } from './identity.ts'
 import { BoardContext, BoardControls } from './BoardControls.tsx'
@@ -53,6 +56,15 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
   const [invalidRecords, setInvalidRecords] = useState(0)
   const [schemaNewer, setSchemaNewer] = useState(false)
   const [editor, setEditor] = useState<Editor | null>(null)
+  // The server's upload limit, for tldraw's own "file too big" message. tldraw reads it once,
+  // when the editor mounts (normally after the asset session has answered); the asset store
+  // checks the server's limit again before each upload either way.
+  const [maxUploadBytes, setMaxUploadBytes] = useState<number>(DEFAULT_LIMITS.maxUploadBytes)
+  // Upload errors are worded in the current language without reopening the board on a change.
+  const tRef = useRef(t)
+  useEffect(() => {
+    tRef.current = t
+  }, [t])
 
   // One atom for who we are: read by tldraw (our own id, name, colour) and by presence.
   const [user$] = useState(() => atom<PresenceUser>('codesign.user', { id: user.id, name: user.name, color: user.color }))
@@ -79,25 +91,41 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
 
   useEffect(() => {
     const conn = connectBoard({ boardId, key: boardKey })
-    const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
+    const skipped = new Set<string>()
+    // Uploads go to the server; the document only carries their URLs, never data: URLs.
+    const assets = createBoardAssetStore(boardId, boardKey, { t: (key, values) => tRef.current(key, values) })
+    const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils, assets: assets.store })
     const binding = bindStoreToDoc(store, conn.doc, {
       onInvalidRecord: (info) => {
         console.warn('Skipped a record that could not be read', info)
-        setInvalidRecords((n) => n + 1)
+        // Counted once per record, however often it arrives again.
+        skipped.add(info.id)
+        setInvalidRecords(skipped.size)
       },
       onDocSchemaNewer: () => setSchemaNewer(true),
     })
     let cancelled = false
+    void assets.init().then((info) => {
+      if (!cancelled) setMaxUploadBytes(info.maxUploadBytes)
+    })
     setConnection(conn)
     setStatus(conn.getStatus())
     const offStatus = conn.onStatus(setStatus)
-    void conn.synced.then(() => {
+    // Shown once the server has synced (seeding an empty board then), or from this device's
+    // copy when the server does not answer: that copy is in the doc, so the binding is already
+    // live with it and seeds nothing; the server's state merges in when it answers.
+    void conn.ready.then((source) => {
       if (cancelled) return
-      binding.seedIfEmpty()
+      if (source === 'server') binding.seedIfEmpty()
       setStoreWithStatus({ status: 'synced-remote', connectionStatus: 'online', store })
     })
+    // A closing tab gets no more frames: write the last edits to the doc (and so to the
+    // device's copy) now.
+    const onPageHide = () => binding.flush()
+    window.addEventListener('pagehide', onPageHide)
     return () => {
       cancelled = true
+      window.removeEventListener('pagehide', onPageHide)
       offStatus()
       binding.dispose()
       conn.destroy()
@@ -133,6 +161,7 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
         <Tldraw
           store={storeWithStatus}
           assetUrls={assetUrls}
+          maxAssetSize={maxUploadBytes}
           user={currentUser}
           components={components}
           onMount={(mounted) => {

@@ -32,6 +32,9 @@ export const en = {
   'status.saved': 'All changes saved',
   'status.saving': 'Saving…',
   'status.offline': 'Offline: your changes are kept and will be sent when the connection is back',
+  'status.offline.pending.one': 'Offline: {count} change not yet sent',
+  'status.offline.pending.other': 'Offline: {count} changes not yet sent',
+  'status.offline.pending.help': 'Your changes are kept on this device and will be sent when the connection is back.',
   'status.closed': 'Disconnected: {reason}',
   'status.reason.unauthorized': 'this link is not valid',
   'status.reason.notFound': 'the board no longer exists',
@@ -58,6 +61,11 @@ export const en = {
   'role.editor': 'Participant',
   'role.viewer': 'Viewer',
   'language.label': 'Language',
+  'upload.error.tooLarge': 'This file is too large to add to the board: the limit is {size}.',
+  'upload.error.type':
+    'This kind of file cannot be added to the board. Add a PNG, JPEG, GIF, WebP, AVIF or SVG image, or an MP4, MOV or WebM video.',
+  'upload.error.forbidden': 'Your link does not allow adding files to this board.',
+  'upload.error.failed': 'The file could not be added to the board. Check the connection and try again.',
 } as const
 
 export type MessageKey = keyof typeof en
