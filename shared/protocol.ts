@@ -33,6 +33,11 @@ export const MessageType = {
    * BoardState), as a varString of JSON. Sent on connect and whenever it changes.
    */
   boardState: 101,
+  /**
+   * Ours: the server's clock (varUint, ms since epoch), sent on connect and with every
+   * keepalive, so everyone computes the same remaining time on a timer whatever their clock.
+   */
+  serverTime: 102,
 } as const
 export type MessageType = (typeof MessageType)[keyof typeof MessageType]
 
@@ -83,4 +88,11 @@ export const DocKeys = {
   records: 'records',
   /** Y.Map: board-level metadata such as the tldraw schema the document was written with. */
   meta: 'meta',
+  /**
+   * Y.Map of plain JSON values: the session a facilitator runs (the vote, the timer).
+   * Only a facilitator's connection may change it; the server undoes anyone else's change.
+   */
+  session: 'session',
+  /** Y.Map of plain JSON values: each person's dots in the current vote, keyed by voter id. */
+  ballots: 'ballots',
 } as const

@@ -11,6 +11,7 @@ import type { BoardSettings, BoardState } from '../../shared/session.ts'
 import type { Limits } from '../../shared/limits.ts'
 import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { Log } from '../log.ts'
+import { guardSession, type SessionGuard } from './sessionGuard.ts'
 import {
   assertDecodableUpdate,
   decodeAwarenessEntries,
@@ -20,6 +21,7 @@ import {
   encodeAwareness,
   encodeBoardState,
   encodePermissionDenied,
+  encodeServerTime,
   encodeSaved,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -85,6 +87,7 @@ export class Room {
   private readonly inflight = new Set<Promise<unknown>>()
   private readonly owners = new Map<number, { conn: RoomConnection; lastSeen: number }>()
   private readonly keepalive: ReturnType<typeof setInterval>
+  private guard: SessionGuard | undefined
   private lastCommittedSeq = 0
   private savedStateVector: Uint8Array = new Uint8Array([0])
   private savedNoticeTimer: ReturnType<typeof setTimeout> | undefined
@@ -106,8 +109,12 @@ export class Room {
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
     this.keepalive = setInterval(() => {
-      const message = encodeSaved(this.savedStateVector)
-      for (const conn of this.connections.values()) this.send(conn, message)
+      const saved = encodeSaved(this.savedStateVector)
+      const time = encodeServerTime(Date.now())
+      for (const conn of this.connections.values()) {
+        this.send(conn, saved)
+        this.send(conn, time)
+      }
     }, KEEPALIVE_MS)
     this.keepalive.unref?.()
   }
@@ -128,6 +135,9 @@ export class Room {
       room.compactedBytes += entry.update.byteLength
     }
     room.savedStateVector = Y.encodeStateVector(room.doc)
+    // Only a facilitator's connection may run the session (vote, timer); anyone else's change
+    // to it is written back. Server-side origins (load, restore) are trusted.
+    room.guard = guardSession(room.doc, (origin) => !isConnection(origin) || origin.role === 'facilitator')
     room.doc.on('update', room.onDocUpdate)
     room.awareness.on('update', room.onAwarenessUpdate)
     options.log.debug({ board: options.boardId, entries: entries.length }, 'board loaded')
@@ -174,6 +184,7 @@ export class Room {
   addConnection(conn: RoomConnection): void {
     this.connections.set(conn.id, conn)
     this.send(conn, this.boardStateFor(conn))
+    this.send(conn, encodeServerTime(Date.now()))
     this.send(conn, encodeSyncStep1(this.doc))
     const states = this.awareness.getStates()
     if (states.size > 0) {
@@ -432,6 +443,7 @@ export class Room {
     this.destroyed = true
     clearTimeout(this.savedNoticeTimer)
     clearInterval(this.keepalive)
+    this.guard?.destroy()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
@@ -450,4 +462,8 @@ export class Room {
       this.log.debug({ board: this.boardId, conn: conn.id, err: error }, 'send failed')
     }
   }
+}
+
+function isConnection(origin: unknown): origin is RoomConnection {
+  return typeof origin === 'object' && origin !== null && 'socket' in origin && 'role' in origin
 }

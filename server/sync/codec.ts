@@ -55,6 +55,13 @@ export function encodeSaved(stateVector: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
+export function encodeServerTime(now: number): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.serverTime)
+  encoding.writeVarUint(e, Math.floor(now))
+  return encoding.toUint8Array(e)
+}
+
 export function encodeBoardState(json: string): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, MessageType.boardState)

@@ -22,6 +22,8 @@ export type TestClient = {
   boardState(): BoardState | undefined
   /** Permission-denied reasons the server sent (edits dropped). */
   denied: string[]
+  /** The server's clock minus ours, from its last serverTime message (ms). */
+  clockOffset(): number | undefined
   synced(): Promise<void>
   destroy(): void
 }
@@ -45,6 +47,10 @@ export function connectClient(url: string, boardId: string, key: string | undefi
   provider.messageHandlers[MessageType.boardState] = (_encoder, decoder) => {
     boardState = JSON.parse(decoding.readVarString(decoder)) as BoardState
   }
+  let clockOffset: number | undefined
+  provider.messageHandlers[MessageType.serverTime] = (_encoder, decoder) => {
+    clockOffset = decoding.readVarUint(decoder) - Date.now()
+  }
   const denied: string[] = []
   provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
     decoding.readVarUint(decoder)
@@ -60,6 +66,7 @@ export function connectClient(url: string, boardId: string, key: string | undefi
     saved: () => savedVector,
     boardState: () => boardState,
     denied,
+    clockOffset: () => clockOffset,
     synced: () => waitFor(() => provider.synced, { message: `client of ${boardId} synced` }).then(() => undefined),
     destroy() {
       provider.destroy()
