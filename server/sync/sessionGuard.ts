@@ -5,7 +5,7 @@
  * facilitator's, it writes the previous values back at once. Its write comes causally after
  * the forged one, so every client converges to the restored values.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { DocKeys } from '../../shared/protocol.ts'
 
 /** Origin of the guard's own restoring writes. */
