@@ -45,3 +45,11 @@ export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode]
 
 /** Header carrying a board key on HTTP requests (never a query string, which gets logged). */
 export const KEY_HEADER = 'x-board-key'
+
+/** A saved version of a board (GET /api/boards/:id/versions). */
+export type VersionInfo = { id: string; name: string; createdAt: string; auto: boolean; bytes: number }
+export type VersionsResponse = { versions: VersionInfo[] }
+export type SaveVersionRequest = { name: string }
+export type RestoreVersionResponse = { restored: VersionInfo; backup: VersionInfo }
+export const MAX_VERSION_NAME_LENGTH = 100
+export const VERSION_ID_RE = /^v[a-z0-9]{4,24}$/

@@ -11,6 +11,11 @@ import {
   type BoardInfoResponse,
   type CreateBoardResponse,
   type RotateKeyResponse,
+  type RestoreVersionResponse,
+  type VersionInfo,
+  type VersionsResponse,
+  MAX_VERSION_NAME_LENGTH,
+  VERSION_ID_RE,
   type UpdateSettingsResponse,
 } from '../../shared/api.ts'
 import { CloseCode } from '../../shared/protocol.ts'
@@ -20,6 +25,7 @@ import { settingsOf } from '../boards.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { BoardRecord } from '../storage/Registry.ts'
+import { docFromState, toTldrFile } from '../sync/boardDocument.ts'
 import type { Limits } from '../../shared/limits.ts'
 import type { Boards } from '../boards.ts'
 import type { Log } from '../log.ts'
@@ -154,6 +160,69 @@ export function createApiRouter({ boards, limits, log, failedKeys, creations, ro
     res.status(204).end()
   })
 
+  // Versions: named moments of a board, saved by the facilitator or automatically.
+  router.get('/boards/:id/versions', async (req, res) => {
+    const record = await requireRole(req, ['facilitator'])
+    const body: VersionsResponse = { versions: await store.listSnapshots(record.id) }
+    res.set('Cache-Control', 'no-store').json(body)
+  })
+
+  router.post('/boards/:id/versions', async (req, res) => {
+    const record = await requireRole(req, ['facilitator'])
+    const name = cleanVersionName((req.body as { name?: unknown } | undefined)?.name)
+    const room = await rooms.acquire(record.id)
+    try {
+      const saved = await room.saveVersion(name, false)
+      if (!saved) throw new HttpError(500, ApiErrorCode.internal, 'The version could not be saved')
+      log.info({ board: record.id, version: saved.id }, 'version saved')
+      res.status(201).json(saved satisfies VersionInfo)
+    } finally {
+      rooms.release(room)
+    }
+  })
+
+  async function findVersion(boardId: string, versionId: unknown): Promise<{ meta: VersionInfo; state: Uint8Array }> {
+    if (typeof versionId !== 'string' || !VERSION_ID_RE.test(versionId)) {
+      throw new HttpError(400, ApiErrorCode.badRequest, 'Malformed version id')
+    }
+    const meta = (await store.listSnapshots(boardId)).find((v) => v.id === versionId)
+    const state = meta ? await store.loadSnapshot(boardId, versionId) : undefined
+    if (!meta || !state) throw new HttpError(404, ApiErrorCode.notFound, 'No such version')
+    return { meta, state }
+  }
+
+  router.get('/boards/:id/versions/:versionId', async (req, res) => {
+    const record = await requireRole(req, ['facilitator'])
+    const { meta, state } = await findVersion(record.id, req.params.versionId)
+    const doc = docFromState(state)
+    try {
+      const file = toTldrFile(doc)
+      if (req.query.download !== undefined) {
+        res.attachment(`${fileSafe(record.title)} - ${fileSafe(meta.name || meta.createdAt)}.tldr`)
+      }
+      res.set('Cache-Control', 'no-store').json(file)
+    } finally {
+      doc.destroy()
+    }
+  })
+
+  router.post('/boards/:id/versions/:versionId/restore', async (req, res) => {
+    const record = await requireRole(req, ['facilitator'])
+    const { meta, state } = await findVersion(record.id, req.params.versionId)
+    const room = await rooms.acquire(record.id)
+    try {
+      // First keep the board as it is now, so restoring is undone by restoring this one.
+      const backup = await room.saveVersion(`Before restoring ${meta.name || meta.createdAt}`.slice(0, MAX_VERSION_NAME_LENGTH), false)
+      if (!backup) throw new HttpError(500, ApiErrorCode.internal, 'The current board could not be saved first')
+      const changed = room.restore(state)
+      log.info({ board: record.id, version: meta.id, ...changed }, 'version restored')
+      const body: RestoreVersionResponse = { restored: meta, backup }
+      res.json(body)
+    } finally {
+      rooms.release(room)
+    }
+  })
+
   router.use((_req, _res) => {
     throw new HttpError(404, ApiErrorCode.notFound, 'No such endpoint')
   })
@@ -225,4 +294,19 @@ function parseSettingsPatch(body: unknown, maxTitleLength: number): Partial<Boar
     patch.locked = input.locked
   }
   return patch
+}
+
+function cleanVersionName(name: unknown): string {
+  if (name === undefined) return ''
+  if (typeof name !== 'string') throw new HttpError(400, ApiErrorCode.badRequest, 'name must be a string')
+  const clean = name.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
+  if (clean.length > MAX_VERSION_NAME_LENGTH) {
+    throw new HttpError(400, ApiErrorCode.badRequest, `name must be at most ${MAX_VERSION_NAME_LENGTH} characters`)
+  }
+  return clean
+}
+
+/** A title made safe for a file name in a download. */
+function fileSafe(text: string): string {
+  return text.replace(/[^\p{L}\p{N} ._-]+/gu, '_').slice(0, 80).trim() || 'board'
 }

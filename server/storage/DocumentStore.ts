@@ -17,6 +17,16 @@ export interface StoredEntry {
   update: Uint8Array
 }
 
+/** A named version of a board: its whole state at one moment. */
+export interface SnapshotMeta {
+  id: string
+  name: string
+  createdAt: string
+  /** Saved by the server (every few minutes of activity, when the last person left). */
+  auto: boolean
+  bytes: number
+}
+
 export interface DocumentStore {
   load(boardId: string): Promise<StoredEntry[]>
   /** Resolves with the entry's seq once it is durable. */
@@ -25,6 +35,12 @@ export interface DocumentStore {
   compact(boardId: string, merged: Uint8Array, upTo: number): Promise<void>
   /** Bytes currently stored for the board (for the size limit and for compaction policy). */
   size(boardId: string): Promise<{ entries: number; bytes: number }>
+  /** Stores a version durably; `id` is unique per board (the caller makes it). */
+  saveSnapshot(boardId: string, meta: Omit<SnapshotMeta, 'bytes'>, state: Uint8Array): Promise<SnapshotMeta>
+  /** A board's versions, newest first. */
+  listSnapshots(boardId: string): Promise<SnapshotMeta[]>
+  loadSnapshot(boardId: string, id: string): Promise<Uint8Array | undefined>
+  /** Removes everything of the board: its log and its versions. */
   delete(boardId: string): Promise<void>
   /** Flushes pending appends and releases the store. Safe to call twice. */
   close(): Promise<void>

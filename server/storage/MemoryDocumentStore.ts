@@ -2,7 +2,7 @@
  * A document store held in memory: for tests of the server that need no disk, and a second
  * backend that keeps the storage contract suite honest. Nothing survives the process.
  */
-import type { DocumentStore, StoredEntry } from './DocumentStore.ts'
+import type { DocumentStore, SnapshotMeta, StoredEntry } from './DocumentStore.ts'
 import { StorageError } from './DocumentStore.ts'
 
 interface Board {
@@ -12,6 +12,7 @@ interface Board {
 
 export function createMemoryDocumentStore(): DocumentStore {
   const boards = new Map<string, Board>()
+  const snapshots = new Map<string, { meta: SnapshotMeta; state: Uint8Array }[]>()
   let closed = false
 
   function ensureOpen(): void {
@@ -57,9 +58,32 @@ export function createMemoryDocumentStore(): DocumentStore {
       return { entries: entries.length, bytes: entries.reduce((sum, entry) => sum + entry.update.byteLength, 0) }
     },
 
+    async saveSnapshot(boardId, meta, state) {
+      ensureOpen()
+      const list = snapshots.get(boardId) ?? []
+      if (list.some((s) => s.meta.id === meta.id)) throw new StorageError('conflict', `version ${meta.id} exists`)
+      const full: SnapshotMeta = { ...meta, bytes: state.byteLength }
+      list.push({ meta: full, state: state.slice() })
+      snapshots.set(boardId, list)
+      return { ...full }
+    },
+
+    async listSnapshots(boardId) {
+      ensureOpen()
+      return (snapshots.get(boardId) ?? [])
+        .map((s) => ({ ...s.meta }))
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+    },
+
+    async loadSnapshot(boardId, id) {
+      ensureOpen()
+      return snapshots.get(boardId)?.find((s) => s.meta.id === id)?.state.slice()
+    },
+
     async delete(boardId) {
       ensureOpen()
       boards.delete(boardId)
+      snapshots.delete(boardId)
     },
 
     async close() {

@@ -10,7 +10,7 @@
  * an append queued before it).
  */
 import Database from 'better-sqlite3'
-import type { DocumentStore, StoredEntry } from './DocumentStore.ts'
+import type { DocumentStore, SnapshotMeta, StoredEntry } from './DocumentStore.ts'
 import { StorageError } from './DocumentStore.ts'
 
 /** The part of a pino logger the store uses. */
@@ -33,7 +33,7 @@ export interface SqliteDocumentStore extends DocumentStore {
 }
 
 /** The table layout's version, kept in `PRAGMA user_version` so a later layout can migrate. */
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 
 interface PendingAppend {
   boardId: string
@@ -63,6 +63,14 @@ export function createSqliteDocumentStore({
   )
   const deleteUpTo = db.prepare<[string, number]>('DELETE FROM board_updates WHERE board_id = ? AND seq <= ?')
   const deleteBoard = db.prepare<[string]>('DELETE FROM board_updates WHERE board_id = ?')
+  const deleteSnapshots = db.prepare<[string]>('DELETE FROM board_snapshots WHERE board_id = ?')
+  const insertSnapshot = db.prepare<[string, string, string, string, number, Uint8Array]>(
+    'INSERT INTO board_snapshots (board_id, id, name, created_at, auto, data) VALUES (?, ?, ?, ?, ?, ?)',
+  )
+  const selectSnapshots = db.prepare<[string], { id: string; name: string; created_at: string; auto: number; bytes: number }>(
+    'SELECT id, name, created_at, auto, LENGTH(data) AS bytes FROM board_snapshots WHERE board_id = ? ORDER BY created_at DESC, rowid DESC',
+  )
+  const selectSnapshot = db.prepare<[string, string], { data: Buffer }>('SELECT data FROM board_snapshots WHERE board_id = ? AND id = ?')
 
   // The next seq of each board seen since opening. Only committed transactions write it, so a
   // rolled-back commit leaves it as the database is.
@@ -184,10 +192,42 @@ export function createSqliteDocumentStore({
       return { entries: row?.entries ?? 0, bytes: row?.bytes ?? 0 }
     },
 
+    async saveSnapshot(boardId, meta, state) {
+      ensureOpen()
+      try {
+        insertSnapshot.run(boardId, meta.id, meta.name, meta.createdAt, meta.auto ? 1 : 0, state)
+      } catch (cause) {
+        const code = (cause as { code?: string }).code
+        if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StorageError('conflict', `version ${meta.id} exists`, { cause })
+        throw new StorageError('io', 'could not save the version', { cause })
+      }
+      return { ...meta, bytes: state.byteLength }
+    },
+
+    async listSnapshots(boardId) {
+      ensureOpen()
+      return run('list the versions', () =>
+        selectSnapshots.all(boardId).map(
+          (row): SnapshotMeta => ({ id: row.id, name: row.name, createdAt: row.created_at, auto: row.auto === 1, bytes: row.bytes }),
+        ),
+      )
+    },
+
+    async loadSnapshot(boardId, id) {
+      ensureOpen()
+      const row = run('load the version', () => selectSnapshot.get(boardId, id))
+      return row ? new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) : undefined
+    },
+
     async delete(boardId) {
       ensureOpen()
       commitPending()
-      run('delete the board', () => deleteBoard.run(boardId))
+      run('delete the board', () =>
+        db.transaction(() => {
+          deleteBoard.run(boardId)
+          deleteSnapshots.run(boardId)
+        })(),
+      )
       nextSeqs.delete(boardId)
     },
 
@@ -233,7 +273,16 @@ function openDatabase(file: string, log: StoreLog | undefined): Database.Databas
         seq INTEGER NOT NULL,
         data BLOB NOT NULL,
         PRIMARY KEY (board_id, seq)
-      )
+      );
+      CREATE TABLE IF NOT EXISTS board_snapshots (
+        board_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        auto INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (board_id, id)
+      );
     `)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
     return db

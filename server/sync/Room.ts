@@ -12,6 +12,8 @@ import type { Limits } from '../../shared/limits.ts'
 import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { Log } from '../log.ts'
 import { guardSession, type SessionGuard } from './sessionGuard.ts'
+import { docFromState, readRecords, replaceRecords } from './boardDocument.ts'
+import type { SnapshotMeta } from '../storage/DocumentStore.ts'
 import {
   assertDecodableUpdate,
   decodeAwarenessEntries,
@@ -70,6 +72,10 @@ const OWNERSHIP_LAPSE_MS = 30_000
 const KEEPALIVE_MS = 10_000
 /** "Saved" notices are coalesced: clients only need to know, not every few milliseconds. */
 const SAVED_NOTICE_INTERVAL_MS = 100
+/** While people edit, a version is saved automatically this often. */
+const AUTO_VERSION_MS = 5 * 60_000
+/** Origin of a restore: a server-side change, trusted like the stored state. */
+const RESTORE_ORIGIN = Symbol('restore')
 /** Compact after this many log entries even when they are small. */
 const COMPACTION_MAX_ENTRIES = 2000
 
@@ -96,6 +102,10 @@ export class Room {
   private compactedBytes = 0
   private compacting: Promise<void> | undefined
   private storageFailed = false
+  /** Whether the document changed since the last version was saved. */
+  private changedSinceVersion = false
+  private lastVersionAt = Date.now()
+  private versioning: Promise<SnapshotMeta | undefined> | undefined
   private destroyed = false
 
   private constructor(options: RoomOptions) {
@@ -356,8 +366,10 @@ export class Room {
     const stateVector = Y.encodeStateVector(this.doc)
     this.logBytesSinceCompaction += update.byteLength
     this.logEntriesSinceCompaction += 1
+    this.changedSinceVersion = true
     const append = this.store.append(this.boardId, update).then(
       (seq) => {
+        if (Date.now() - this.lastVersionAt > AUTO_VERSION_MS) void this.saveVersion('', true)
         this.lastCommittedSeq = Math.max(this.lastCommittedSeq, seq)
         this.savedStateVector = stateVector
         this.log.debug({ board: this.boardId, seq, sv: Buffer.from(stateVector).toString('base64') }, 'committed')
@@ -426,9 +438,47 @@ export class Room {
     return this.compacting
   }
 
+  /**
+   * Saves the board as it is now as a version. Automatic versions (auto) are skipped when
+   * nothing changed since the last one.
+   */
+  saveVersion(name: string, auto: boolean): Promise<SnapshotMeta | undefined> {
+    if (auto && !this.changedSinceVersion) return Promise.resolve(undefined)
+    const previous = this.versioning ?? Promise.resolve(undefined)
+    const state = Y.encodeStateAsUpdate(this.doc)
+    this.changedSinceVersion = false
+    this.lastVersionAt = Date.now()
+    const createdAt = new Date().toISOString()
+    const id = `v${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+    const saving = previous
+      .catch(() => undefined)
+      .then(() => this.store.saveSnapshot(this.boardId, { id, name, createdAt, auto }, state))
+      .catch((error: unknown) => {
+        this.changedSinceVersion = true
+        this.log.error({ board: this.boardId, err: error }, 'saving a version failed')
+        throw error
+      })
+    this.versioning = saving
+    return saving
+  }
+
+  /**
+   * Makes the board's records equal to a version's, as one ordinary change everyone sees (and
+   * that is stored like any other). Edits made at the same moment still merge.
+   */
+  restore(state: Uint8Array): { set: number; removed: number } {
+    const versionDoc = docFromState(state)
+    try {
+      return replaceRecords(this.doc, readRecords(versionDoc), RESTORE_ORIGIN)
+    } finally {
+      versionDoc.destroy()
+    }
+  }
+
   /** Resolves once every accepted update is durable; rejects if any failed to store. */
   async flush(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+    if (this.versioning) await this.versioning.catch(() => undefined)
     if (this.compacting) await this.compacting
     if (this.storageFailed) throw new Error(`board ${this.boardId}: an update failed to store`)
   }

@@ -85,6 +85,8 @@ export function createRoomManager({ store, log, limits, loadSettings }: RoomMana
     entry.unloadTimer = undefined
     entry.unloading = (async () => {
       try {
+        // The last person left: keep this moment as a version (when anything changed).
+        await room.saveVersion('', true).catch(() => undefined)
         await room.compact()
         await room.flush()
       } catch (error) {

@@ -60,6 +60,25 @@ export function describeDocumentStoreContract(name: string, open: () => Promise<
     })
     afterEach(() => dispose())
 
+    it('saves named versions, lists them newest first, loads them, and deletes them with the board', async () => {
+      const first = new Uint8Array([1, 2, 3])
+      const second = new Uint8Array([4, 5, 6, 7])
+      await store.saveSnapshot('board-v', { id: 'v1', name: 'after stage mapping', createdAt: '2026-01-01T10:00:00.000Z', auto: false }, first)
+      const meta = await store.saveSnapshot('board-v', { id: 'v2', name: 'auto', createdAt: '2026-01-01T10:05:00.000Z', auto: true }, second)
+      expect(meta).toEqual({ id: 'v2', name: 'auto', createdAt: '2026-01-01T10:05:00.000Z', auto: true, bytes: 4 })
+      first[0] = 99 // the store kept its own copy
+      expect((await store.listSnapshots('board-v')).map((v) => v.id)).toEqual(['v2', 'v1'])
+      expect(await store.loadSnapshot('board-v', 'v1')).toEqual(new Uint8Array([1, 2, 3]))
+      expect(await store.loadSnapshot('board-v', 'nope')).toBeUndefined()
+      expect(await store.listSnapshots('board-other')).toEqual([])
+      await expect(
+        store.saveSnapshot('board-v', { id: 'v1', name: 'again', createdAt: '2026-01-01T11:00:00.000Z', auto: false }, second),
+      ).rejects.toMatchObject({ code: 'conflict' })
+      await store.delete('board-v')
+      expect(await store.listSnapshots('board-v')).toEqual([])
+      expect(await store.loadSnapshot('board-v', 'v2')).toBeUndefined()
+    })
+
     it('loads nothing for a board that was never written', async () => {
       expect(await store.load('board-never')).toEqual([])
       expect(await store.size('board-never')).toEqual({ entries: 0, bytes: 0 })
