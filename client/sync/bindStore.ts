@@ -4,9 +4,12 @@
  * record id. Session and presence records (instance, camera, pointer, presence) never enter it.
  *
  * Local user changes are coalesced per record and written in one transaction per frame.
- * Remote changes are checked one record at a time (remoteRecord.ts) and applied with
+ * Remote changes are checked one record at a time (remoteRecord.ts), then for what they point at
+ * as a batch (references.ts: parent loops, binding ends), and applied with
  * `store.mergeRemoteChanges`, which marks them 'remote': tldraw's undo only records 'user'
- * changes, so undo never takes back someone else's work.
+ * changes, so undo never takes back someone else's work. Should the store or one of tldraw's
+ * side effects still throw on a change, the change is applied again in parts, so that only the
+ * records that throw are skipped (and reported).
  *
  * Seeding. A fresh tldraw store already holds a default page and document record. Pushing
  * them before the provider has synced would let a late joiner overwrite a board's renamed or
@@ -29,7 +32,8 @@
  */
 import type * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
-import type { TLRecord, TLStore } from '@tldraw/tlschema'
+import type { RecordsDiff } from '@tldraw/store'
+import type { TLBinding, TLRecord, TLStore } from '@tldraw/tlschema'
 import { DocKeys } from '../../shared/protocol.ts'
 import { DocSchemaStatus, compareDocSchema, readDocSchema, writeDocSchema } from './docSchema.ts'
 import {
@@ -39,6 +43,8 @@ import {
   isDocumentType,
   type InvalidRecordInfo,
 } from './remoteRecord.ts'
+import { checkReferences, type StoreView } from './references.ts'
+import { createHeldRecords } from './heldRecords.ts'
 
 /** Runs `fn` later (next frame in the browser) and returns a function that cancels it. */
 export type Schedule = (fn: () => void) => () => void
@@ -90,6 +96,12 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
   let cancelScheduled: (() => void) | null = null
   /** The doc's schema must be set to ours at the next write (it was older or missing). */
   let schemaDue = false
+  /** Records of the doc kept out of the store for what they point at (references.ts). */
+  const held = createHeldRecords()
+  /** Ids changed locally that held records wait for: checked again at the next flush. */
+  const recheck = new Set<string>()
+  /** While a remote change is being tried: the local changes made during it (see tryMerge). */
+  let attempt: RecordsDiff<TLRecord>[] | null = null
 
   const documentRecords = () => store.allRecords().filter((r) => isDocumentType(store.schema, r.typeName))
 
@@ -150,6 +162,12 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
     cancelScheduled?.()
     cancelScheduled = null
     writePending()
+    if (recheck.size > 0) {
+      // Someone here brought back what held records wait for (an undone deletion).
+      const ids = [...recheck]
+      recheck.clear()
+      applyRemote([], [], ids)
+    }
   }
 
   function requestFlush(): void {
@@ -160,32 +178,134 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
     })
   }
 
-  /** Applies checked remote records; a record the store still refuses is reported, not thrown. */
-  function applyRemote(puts: TLRecord[], removes: RecordId[]): void {
-    if (puts.length === 0 && removes.length === 0) return
-    store.mergeRemoteChanges(() => {
+  const storeView: StoreView = {
+    get: (id) => store.unsafeGetWithoutCapture(id),
+    bindingsInvolving: (shapeId) =>
+      store.allRecords().filter((r) => r.typeName === 'binding' && (r.fromId === shapeId || r.toId === shapeId)) as TLBinding[],
+  }
+
+  /**
+   * Runs `fn` as one remote change. If it throws, the store has rolled the change back (records,
+   * and whatever side effects did in response) and the error is returned instead.
+   */
+  function tryMerge(fn: () => void): { ok: true } | { ok: false; cause: unknown } {
+    // Local changes before it are ours; those made during it (by tldraw's side effects) are
+    // kept aside until it is known to have held: a rolled-back change still reaches the
+    // store's listeners (measured with @tldraw/store 5.4.2), and what a side effect did before
+    // throwing would otherwise be written to the doc as a local edit.
+    store._flushHistory()
+    const during: RecordsDiff<TLRecord>[] = []
+    attempt = during
+    try {
+      store.mergeRemoteChanges(fn)
+      store._flushHistory()
+      attempt = null
+      for (const changes of during) takeLocalChanges(changes)
+      return { ok: true }
+    } catch (cause) {
+      store._flushHistory()
+      return { ok: false, cause }
+    } finally {
+      attempt = null
+    }
+  }
+
+  /**
+   * Applies `items` in one change; when that throws, in halves, down to the single items that
+   * throw, which are reported. Halving finds one culprit among the thousands of records a board
+   * loads in about 2 log2(n) changes instead of n. `items` come parents first, so each half
+   * finds what it points at already applied.
+   */
+  function applyIsolating<T>(items: readonly T[], apply: (items: T[]) => void, culprit: (item: T, cause: unknown) => void): void {
+    if (items.length === 0) return
+    const result = tryMerge(() => apply([...items]))
+    if (result.ok) return
+    const [only] = items
+    if (items.length === 1 && only !== undefined) {
+      culprit(only, result.cause)
+      return
+    }
+    const half = Math.ceil(items.length / 2)
+    applyIsolating(items.slice(0, half), apply, culprit)
+    applyIsolating(items.slice(half), apply, culprit)
+  }
+
+  /**
+   * Applies a change from the doc: `puts` (each checked on its own already) and `removes`.
+   * Records that point at what tldraw cannot live with are refused (reported, and held), and
+   * held records waiting for anything the change touches (`touched`, its records, its
+   * removals) are checked again with it. A record the store or a side effect still throws on
+   * is reported, not thrown: thrown from here, Yjs would log it and the whole change (valid
+   * records too) would be lost on every client.
+   */
+  function applyRemote(puts: TLRecord[], removes: RecordId[], touched: Iterable<string> = []): void {
+    // A new version of a held record, or its removal, replaces the hold.
+    for (const record of puts) held.drop(record.id)
+    for (const id of removes) held.drop(id)
+    const again = held.size > 0 ? held.takeWaitingFor([...touched, ...puts.map((r) => r.id), ...removes]) : []
+    if (puts.length === 0 && removes.length === 0 && again.length === 0) return
+    const fresh = new Set<string>(puts.map((r) => r.id))
+    const { accepted, refused } = checkReferences(storeView, again.length > 0 ? [...puts, ...again] : puts, removes)
+    for (const { record, info, waitsFor } of refused) {
+      held.hold(record, waitsFor)
+      // Reported when it arrives, not each time it is checked again.
+      if (fresh.has(record.id)) report(info)
+    }
+    if (accepted.length === 0 && removes.length === 0) return
+    const unbound = bindingsOf(new Set(removes))
+    applyToStore(accepted, removes)
+    // tldraw deletes the bindings of a deleted shape, also when the deletion is remote; the doc
+    // keeps those bound concurrently with the deletion. Held, they come back with the shape
+    // (an edit that won over the deletion, an undo), as they would for a late joiner.
+    for (const binding of unbound) {
+      if (store.has(binding.id) || held.has(binding.id)) continue
+      if (kv.has(binding.id) || pending.has(binding.id)) held.hold(binding, [binding.fromId, binding.toId])
+    }
+  }
+
+  /** The bindings in the store from or to one of `shapeIds`. */
+  function bindingsOf(shapeIds: ReadonlySet<string>): TLBinding[] {
+    if (![...shapeIds].some((id) => id.startsWith('shape:'))) return []
+    return store
+      .allRecords()
+      .filter((r): r is TLBinding => r.typeName === 'binding' && (shapeIds.has(r.fromId) || shapeIds.has(r.toId)))
+  }
+
+  function applyToStore(accepted: TLRecord[], removes: RecordId[]): void {
+    const all = tryMerge(() => {
       if (removes.length > 0) store.remove(removes)
-      if (puts.length === 0) return
-      try {
-        store.put(puts)
-      } catch {
-        // Record-level checks passed but the store (or a side effect) refused one: find it.
-        for (const record of puts) {
-          try {
-            store.put([record])
-          } catch (cause) {
-            const error = new InvalidRecordError(InvalidRecordCode.rejectedByStore, `record ${record.id} was rejected by the store`, { cause })
-            report({ id: record.id, typeName: record.typeName, error })
-          }
-        }
-      }
+      if (accepted.length > 0) store.put(accepted)
     })
+    if (all.ok) return
+    // Something in the change throws: nothing of it was applied. Apply it in parts: the records
+    // first, so that removing a page before its replacement arrives never leaves the store
+    // without one (the store would then make a default page of its own).
+    applyIsolating(
+      accepted,
+      (records) => store.put(records),
+      (record, cause) => {
+        const error = new InvalidRecordError(InvalidRecordCode.rejectedByStore, `record ${record.id} was rejected by the store`, { cause })
+        report({ id: record.id, typeName: record.typeName, error })
+      },
+    )
+    applyIsolating(
+      removes,
+      (ids) => store.remove(ids),
+      (id, cause) => {
+        const error = new InvalidRecordError(InvalidRecordCode.rejectedByStore, `the removal of ${id} was rejected by the store`, { cause })
+        report({ id, typeName: store.unsafeGetWithoutCapture(id)?.typeName, error })
+      },
+    )
   }
 
   /** Makes the store's document records those of the doc; migrates an older doc up. */
   function loadFromDoc(): void {
     live = true
+    // Local changes not yet handed to our listener are discarded with the others.
+    store._flushHistory()
     pending.clear()
+    recheck.clear()
+    held.clear()
     const status = checkSchema()
     const from = status === DocSchemaStatus.older ? readDocSchema(doc) : null
     const valid: TLRecord[] = []
@@ -249,28 +369,39 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
       if (change.action === 'delete') {
         // A removal of something we never had (or refused) is not an error.
         if (store.has(key as RecordId)) removes.push(key as RecordId)
+        else held.drop(key)
         continue
       }
       const checked = checkRemoteRecord(store.schema, key, change.newValue)
       if (checked.ok) puts.push(checked.record)
       else report(checked.info)
     }
-    // A record valid on its own may still point at something missing (a shape whose page was
-    // deleted concurrently, a binding to a deleted shape). It is applied as is: the store then
-    // mirrors the doc on every client, and tldraw renders nothing for such a shape.
-    applyRemote(puts, removes)
+    // What the records point at is checked in applyRemote, against the store and this change
+    // together: a shape whose parent loops or a binding to nothing is refused there, a shape
+    // whose page or frame is missing is applied (see references.ts).
+    applyRemote(puts, removes, changes.keys())
   }
 
   const onMeta = (event: Y.YMapEvent<unknown>) => {
     if (event.keysChanged.has('schema')) checkSchema()
   }
 
+  function takeLocalChanges(changes: RecordsDiff<TLRecord>): void {
+    for (const record of Object.values(changes.added)) pending.set(record.id, record)
+    for (const [, to] of Object.values(changes.updated)) pending.set(to.id, to)
+    for (const record of Object.values(changes.removed)) pending.set(record.id, null)
+    if (held.size > 0) {
+      for (const id of [...Object.keys(changes.added), ...Object.keys(changes.updated), ...Object.keys(changes.removed)]) {
+        if (held.isAwaited(id)) recheck.add(id)
+      }
+    }
+    requestFlush()
+  }
+
   const stopListening = store.listen(
     ({ changes }) => {
-      for (const record of Object.values(changes.added)) pending.set(record.id, record)
-      for (const [, to] of Object.values(changes.updated)) pending.set(to.id, to)
-      for (const record of Object.values(changes.removed)) pending.set(record.id, null)
-      requestFlush()
+      if (attempt) attempt.push(changes)
+      else takeLocalChanges(changes)
     },
     { source: 'user', scope: 'document' },
   )
@@ -291,6 +422,8 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOption
       disposed = true
       cancelScheduled?.()
       cancelScheduled = null
+      held.clear()
+      recheck.clear()
       stopListening()
       kv.off('change', onChange)
       meta.unobserve(onMeta)

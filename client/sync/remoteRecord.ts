@@ -3,7 +3,8 @@
  *
  * This is the trust boundary of the document: anyone holding an editor key can write any JSON
  * into the shared Y.Doc. A record that fails here is skipped and reported, one record at a
- * time, so a single bad record never stops the board for everyone.
+ * time, so a single bad record never stops the board for everyone. What a record points at
+ * (parents, binding ends) is checked per batch, in references.ts.
  */
 import type { SerializedSchema } from '@tldraw/store'
 import type { TLRecord, TLSchema } from '@tldraw/tlschema'
@@ -15,6 +16,12 @@ export const InvalidRecordCode = {
   badId: 'bad-id',
   migrationFailed: 'migration-failed',
   validationFailed: 'validation-failed',
+  /** A shape whose parent chain loops (see references.ts). */
+  parentCycle: 'parent-cycle',
+  /** A binding from or to a shape that is not on the board. */
+  missingReference: 'missing-reference',
+  /** A binding between shapes of types it cannot join (an arrow binding not from an arrow...). */
+  wrongReferenceType: 'wrong-reference-type',
   rejectedByStore: 'rejected-by-store',
 } as const
 export type InvalidRecordCode = (typeof InvalidRecordCode)[keyof typeof InvalidRecordCode]
