@@ -18,14 +18,17 @@ import {
   VERSION_ID_RE,
   type UpdateSettingsResponse,
 } from '../../shared/api.ts'
-import { CloseCode } from '../../shared/protocol.ts'
+import { CloseCode, DocKeys } from '../../shared/protocol.ts'
 import { GROUPS, MAX_NOTICE_LENGTH, isGroup, type BoardSettings } from '../../shared/session.ts'
 import type { Role } from '../../shared/roles.ts'
 import { settingsOf } from '../boards.ts'
 import type { RoomManager } from '../sync/RoomManager.ts'
 import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { BoardRecord } from '../storage/Registry.ts'
-import { docFromState, toTldrFile } from '../sync/boardDocument.ts'
+import * as Y from 'yjs'
+import type { TLRecord } from '@tldraw/tlschema'
+import { docFromState, readRecords, toTldrFile } from '../sync/boardDocument.ts'
+import { isReportFormat, renderReport, REPORT_FORMATS, REPORT_MEDIA_TYPES } from '../../shared/journey/boardReport.ts'
 import type { Limits } from '../../shared/limits.ts'
 import type { Boards } from '../boards.ts'
 import type { Log } from '../log.ts'
@@ -158,6 +161,49 @@ export function createApiRouter({ boards, limits, log, failedKeys, creations, ro
     await deleteBoardAssets(record.id)
     log.info({ board: record.id }, 'board deleted')
     res.status(204).end()
+  })
+
+  /**
+   * Runs `read` on the board's document: the live one when the board is loaded (so the
+   * export includes edits not yet compacted), else one built from storage and then dropped.
+   */
+  async function withBoardDoc<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T> {
+    const live = rooms.loaded(boardId)
+    if (live) return read(live.doc)
+    const doc = new Y.Doc()
+    try {
+      for (const entry of await store.load(boardId)) Y.applyUpdate(doc, entry.update)
+      return read(doc)
+    } finally {
+      doc.destroy()
+    }
+  }
+
+  // The structured report, from the stored document, without a browser.
+  router.get('/boards/:id/export', async (req, res) => {
+    const record = await requireRole(req, ['facilitator'])
+    const format = req.query.format ?? 'md'
+    if (!isReportFormat(format)) {
+      throw new HttpError(400, ApiErrorCode.badRequest, `format must be one of: ${REPORT_FORMATS.join(', ')}`)
+    }
+    const date = new Date().toISOString().slice(0, 10)
+    const body = await withBoardDoc(record.id, (doc) =>
+      renderReport(format, {
+        title: record.title,
+        date,
+        records: readRecords(doc) as unknown as TLRecord[],
+        vote: doc.getMap(DocKeys.session).get('vote'),
+        ballots: doc.getMap(DocKeys.ballots).toJSON(),
+      }),
+    )
+    res.type(REPORT_MEDIA_TYPES[format])
+    res.set('Cache-Control', 'no-store')
+    if (format === 'html') {
+      // The report is a document to keep, not part of the app: no scripts, nothing fetched.
+      res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+    }
+    res.attachment(`${fileSafe(record.title)} ${date}.${format}`)
+    res.send(body)
   })
 
   // Versions: named moments of a board, saved by the facilitator or automatically.
