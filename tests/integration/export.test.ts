@@ -30,7 +30,7 @@ afterEach(async () => {
 /** A page with a journey map and one card in its first cell, as tldraw records. */
 function boardRecords(): TLRecord[] {
   let n = 0
-  const newId = () => `shape:r${++n}`
+  const newId = () => `shape:r${++n}` as never
   const page = { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} } as unknown as TLRecord
   const template = createTemplate('journey', { parentId: 'page:page' as never, x: 0, y: 0, newId }) as unknown as TLRecord[]
   const frame = template[0] as unknown as { id: string; meta: { codesign: { geometry: { headerW: number; headerH: number } } } }
