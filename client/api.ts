@@ -1,7 +1,15 @@
 /**
  * The client's calls to the server's HTTP API. Keys go in a header, never in a URL.
  */
-import { KEY_HEADER, type ApiError, type BoardInfoResponse, type CreateBoardResponse } from '../shared/api.ts'
+import {
+  KEY_HEADER,
+  type ApiError,
+  type BoardInfoResponse,
+  type CreateBoardResponse,
+  type RotateKeyResponse,
+  type UpdateSettingsRequest,
+  type UpdateSettingsResponse,
+} from '../shared/api.ts'
 
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError'
@@ -14,7 +22,7 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function request<T>(path: string, init: RequestInit): Promise<T> {
+async function send(path: string, init: RequestInit): Promise<Response> {
   let response: Response
   try {
     response = await fetch(path, init)
@@ -30,7 +38,19 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
     }
     throw new ApiRequestError(response.status, body.error ?? 'http', body.message ?? response.statusText)
   }
-  return (await response.json()) as T
+  return response
+}
+
+async function request<T>(path: string, init: RequestInit): Promise<T> {
+  return (await (await send(path, init)).json()) as T
+}
+
+function boardUrl(id: string): string {
+  return `/api/boards/${encodeURIComponent(id)}`
+}
+
+function keyed(key: string, json = false): Record<string, string> {
+  return json ? { [KEY_HEADER]: key, 'content-type': 'application/json' } : { [KEY_HEADER]: key }
 }
 
 export function createBoard(title: string): Promise<CreateBoardResponse> {
@@ -42,5 +62,20 @@ export function createBoard(title: string): Promise<CreateBoardResponse> {
 }
 
 export function getBoard(id: string, key: string | undefined): Promise<BoardInfoResponse> {
-  return request(`/api/boards/${encodeURIComponent(id)}`, { headers: key ? { [KEY_HEADER]: key } : {} })
+  return request(boardUrl(id), { headers: key ? { [KEY_HEADER]: key } : {} })
+}
+
+/** Facilitator: changes any of the settings (title, groups, notice, lock). */
+export function updateSettings(id: string, key: string, patch: UpdateSettingsRequest): Promise<UpdateSettingsResponse> {
+  return request(boardUrl(id), { method: 'PATCH', headers: keyed(key, true), body: JSON.stringify(patch) })
+}
+
+/** Facilitator: replaces the participant or view-only link; people on the old one are disconnected. */
+export function rotateKey(id: string, key: string, role: RotateKeyResponse['role']): Promise<RotateKeyResponse> {
+  return request(`${boardUrl(id)}/keys/${role}`, { method: 'POST', headers: keyed(key) })
+}
+
+/** Facilitator: erases the board and everything of it. */
+export async function deleteBoard(id: string, key: string): Promise<void> {
+  await send(boardUrl(id), { method: 'DELETE', headers: keyed(key) })
 }

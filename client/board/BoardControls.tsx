@@ -1,35 +1,22 @@
 /**
- * Our controls on the board, in tldraw's share-panel slot: the connection status a person
- * can trust ("All changes saved", "Offline…"), their role, and the share dialog. Banners for
- * skipped records and a newer board version sit here too.
+ * Our controls on the board, in tldraw's share-panel slot: the connection status a person can
+ * trust ("All changes saved", "Offline…"), their role, the people on the board, and for the
+ * facilitator the session controls: share, lock, bring everyone here, settings.
  */
-import { createContext, useContext, useState } from 'react'
-import type { Role } from '../../shared/roles.ts'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useI18n } from '../i18n/I18nProvider.tsx'
 import type { Locale } from '../i18n/locales.ts'
 import type { MessageKey } from '../i18n/messages/en.ts'
+import { updateSettings } from '../api.ts'
+import { PEOPLE_PANEL_ID, PEOPLE_TOGGLE_ID } from '../facilitation/ParticipantsPanel.tsx'
+import { SettingsDialog } from '../facilitation/SettingsDialog.tsx'
 import type { ConnectionStatus } from './boardConnection.ts'
 import { CLOSE_REASON_KEYS } from './boardConnection.ts'
-import type { StoredLinks } from './identity.ts'
+import { useBoard } from './boardContext.ts'
+import { errorText } from './errorText.ts'
+import { useMediaQuery } from '../ui/useMediaQuery.ts'
 import { ShareDialog } from './ShareDialog.tsx'
-
-export type BoardContextValue = {
-  boardId: string
-  title: string
-  role: Role
-  status: ConnectionStatus
-  links: StoredLinks
-  invalidRecords: number
-  schemaNewer: boolean
-}
-
-export const BoardContext = createContext<BoardContextValue | null>(null)
-
-export function useBoard(): BoardContextValue {
-  const value = useContext(BoardContext)
-  if (!value) throw new Error('useBoard must be used inside the board')
-  return value
-}
+import { toggleLeading } from '../facilitation/leading.ts'
 
 type T = ReturnType<typeof useI18n>['t']
 
@@ -51,10 +38,137 @@ function statusText(status: ConnectionStatus, t: T, locale: Locale): { key: stri
   }
 }
 
+/**
+ * The facilitator's session controls: in a row on a wide screen; behind one "Session" button on
+ * a phone or a narrow window, where a row of them would not fit next to tldraw's menus.
+ */
+function FacilitatorControls({ compact }: { compact: boolean }) {
+  const { t } = useI18n()
+  const board = useBoard()
+  const menuId = useId()
+  const menuRef = useRef<HTMLDivElement>(null)
+  const toggleRef = useRef<HTMLButtonElement>(null)
+  const [menuOpen, setMenuOpen] = useState(false)
+  const [dialog, setDialog] = useState<'share' | 'settings' | null>(null)
+  const [locking, setLocking] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const self = board.people.find((p) => p.isSelf)
+  const leading = self?.leading != null
+  const { locked } = board.settings
+
+  // The menu closes on a press anywhere else (but stays open under a dialog opened from it).
+  useEffect(() => {
+    if (!menuOpen || dialog) return
+    const onPointerDown = (event: PointerEvent) => {
+      const target = event.target as Node | null
+      if (target && (menuRef.current?.contains(target) || toggleRef.current?.contains(target))) return
+      setMenuOpen(false)
+    }
+    document.addEventListener('pointerdown', onPointerDown, true)
+    return () => document.removeEventListener('pointerdown', onPointerDown, true)
+  }, [menuOpen, dialog])
+
+  async function toggleLock() {
+    setLocking(true)
+    setError(null)
+    try {
+      const response = await updateSettings(board.boardId, board.boardKey, { locked: !locked })
+      board.applySettings(response.settings)
+    } catch (err) {
+      setError(t(locked ? 'lock.error.unlock' : 'lock.error.lock', { reason: errorText(err, t) }))
+    } finally {
+      setLocking(false)
+    }
+  }
+
+  const actions = (
+    <>
+      <button type="button" className="button" onClick={() => setDialog('share')} data-testid="share-button">
+        {t('share.button')}
+      </button>
+      <button
+        type="button"
+        className={`button${locked ? ' button-on' : ''}`}
+        onClick={() => void toggleLock()}
+        disabled={locking}
+        data-testid="lock-toggle"
+        data-locked={locked}
+      >
+        {locked ? t('lock.unlock') : t('lock.lock')}
+      </button>
+      <button
+        type="button"
+        className={`button${leading ? ' button-on' : ''}`}
+        onClick={() => toggleLeading(board.awareness, leading)}
+        disabled={!board.awareness}
+        data-testid="lead-toggle"
+        data-leading={leading}
+      >
+        {leading ? t('lead.stop') : t('lead.start')}
+      </button>
+      <button type="button" className="button" onClick={() => setDialog('settings')} data-testid="settings-button">
+        {t('settings.button')}
+      </button>
+    </>
+  )
+
+  return (
+    <>
+      {compact ? (
+        <div className="session-menu">
+          <button
+            type="button"
+            ref={toggleRef}
+            className={`button${menuOpen ? ' button-on' : ''}`}
+            aria-expanded={menuOpen}
+            aria-controls={menuOpen ? menuId : undefined}
+            onClick={() => setMenuOpen((open) => !open)}
+            data-testid="session-menu-toggle"
+          >
+            {t('session.menu')}
+          </button>
+          {menuOpen && (
+            <div
+              id={menuId}
+              ref={menuRef}
+              className="session-menu-panel"
+              role="group"
+              aria-label={t('session.menu')}
+              onKeyDown={(event) => {
+                if (event.key !== 'Escape') return
+                event.stopPropagation()
+                setMenuOpen(false)
+                toggleRef.current?.focus()
+              }}
+            >
+              {actions}
+            </div>
+          )}
+        </div>
+      ) : (
+        actions
+      )}
+      {error && (
+        <p className="controls-error" role="alert">
+          <span>{error}</span>
+          <button type="button" className="button" onClick={() => setError(null)}>
+            {t('banner.dismiss')}
+          </button>
+        </p>
+      )}
+      {dialog === 'share' && <ShareDialog onClose={() => setDialog(null)} />}
+      {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
+    </>
+  )
+}
+
+/** Below this width the facilitator's controls go behind one button. */
+export const COMPACT_CONTROLS = '(max-width: 999px)'
+
 export function BoardControls() {
   const { t, locale } = useI18n()
   const board = useBoard()
-  const [sharing, setSharing] = useState(false)
+  const compact = useMediaQuery(COMPACT_CONTROLS)
   const status = statusText(board.status, t, locale)
   const pending = board.status.kind === 'online' || board.status.kind === 'offline' ? board.status.pending : 0
   return (
@@ -74,25 +188,19 @@ export function BoardControls() {
       <span className="role-badge" data-testid="role">
         {t(`role.${board.role}`)}
       </span>
-      {board.role === 'facilitator' && (
-        <button type="button" className="button" onClick={() => setSharing(true)} data-testid="share-button">
-          {t('share.button')}
-        </button>
-      )}
-      {sharing && <ShareDialog links={board.links} onClose={() => setSharing(false)} />}
-      {board.schemaNewer && (
-        <div className="board-banner" role="alert">
-          <span>{t('board.schemaNewer')}</span>
-          <button type="button" className="button" onClick={() => window.location.reload()}>
-            {t('board.reload')}
-          </button>
-        </div>
-      )}
-      {board.invalidRecords > 0 && !board.schemaNewer && (
-        <div className="board-banner" role="status" data-testid="invalid-records">
-          {t('board.invalidRecords', { count: board.invalidRecords })}
-        </div>
-      )}
+      <button
+        type="button"
+        id={PEOPLE_TOGGLE_ID}
+        className={`button${board.peopleOpen ? ' button-on' : ''}`}
+        aria-expanded={board.peopleOpen}
+        aria-controls={board.peopleOpen ? PEOPLE_PANEL_ID : undefined}
+        onClick={() => board.setPeopleOpen(!board.peopleOpen)}
+        data-testid="people-toggle"
+        data-count={board.people.length}
+      >
+        {t('people.toggle', { count: board.people.length })}
+      </button>
+      {board.role === 'facilitator' && <FacilitatorControls compact={compact} />}
     </div>
   )
 }

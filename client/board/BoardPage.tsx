@@ -1,15 +1,17 @@
 /**
- * The board route: checks the board and the link's key with the server, asks for a display
- * name the first time, then opens the live board. A wrong key or unknown board gets its own
- * page, never an empty board.
+ * The board route: checks the board and the link's key with the server, then the join step
+ * (a display name the first time on this device; the group too, once per board, where the board
+ * asks), then opens the live board. A wrong key or unknown board gets its own page, never an
+ * empty board.
  */
 import { useCallback, useEffect, useState } from 'react'
 import { isBoardId, keyFromHash } from '../../shared/ids.ts'
 import type { BoardInfoResponse } from '../../shared/api.ts'
+import type { BoardSettings, Group } from '../../shared/session.ts'
 import { ApiRequestError, getBoard } from '../api.ts'
 import { ErrorPage, InvalidLinkPage, Loading, NotFoundPage } from '../ui/Pages.tsx'
-import { loadUser, saveUser, type LocalUser } from './identity.ts'
-import { NamePrompt } from './NamePrompt.tsx'
+import { loadGroup, loadUser, saveGroup, saveUser, type LocalUser } from './identity.ts'
+import { NamePrompt, type JoinAnswer } from './NamePrompt.tsx'
 import { LiveBoard } from './LiveBoard.tsx'
 
 type State =
@@ -22,6 +24,7 @@ type State =
 export default function BoardPage({ boardId }: { boardId: string }) {
   const [state, setState] = useState<State>({ kind: 'loading' })
   const [user, setUser] = useState<LocalUser>(loadUser)
+  const [group, setGroup] = useState<Group | null | undefined>(() => loadGroup(boardId))
   const [attempt, setAttempt] = useState(0)
 
   useEffect(() => {
@@ -53,13 +56,25 @@ export default function BoardPage({ boardId }: { boardId: string }) {
     }
   }, [boardId, attempt])
 
-  const onName = useCallback(
-    (name: string) => {
+  // A new link for the same board pasted into this tab changes only the fragment, which does
+  // not reload the page: open the board again with the new key.
+  useEffect(() => {
+    const onHashChange = () => setAttempt((n) => n + 1)
+    window.addEventListener('hashchange', onHashChange)
+    return () => window.removeEventListener('hashchange', onHashChange)
+  }, [])
+
+  const onJoin = useCallback(
+    ({ name, group: declared }: JoinAnswer, askedGroup: boolean) => {
       const next = { ...user, name }
       saveUser(next)
       setUser(next)
+      if (askedGroup) {
+        saveGroup(boardId, declared)
+        setGroup(declared)
+      }
     },
-    [user],
+    [user, boardId],
   )
 
   switch (state.kind) {
@@ -71,8 +86,23 @@ export default function BoardPage({ boardId }: { boardId: string }) {
       return <InvalidLinkPage />
     case 'error':
       return <ErrorPage reason={state.reason} onRetry={() => setAttempt((n) => n + 1)} />
-    case 'ready':
-      if (!user.name) return <NamePrompt initial="" onSubmit={onName} />
-      return <LiveBoard boardId={boardId} boardKey={state.key} role={state.info.role} title={state.info.title} user={user} />
+    case 'ready': {
+      const settings: BoardSettings = state.info.settings ?? { title: state.info.title, groups: [], notice: '', locked: false }
+      // The facilitator sets the groups up; they are not asked for one themselves.
+      const askGroup = state.info.role !== 'facilitator' && settings.groups.length > 0 && group === undefined
+      if (!user.name || askGroup) {
+        return (
+          <NamePrompt
+            initial={user.name}
+            groups={askGroup ? settings.groups : []}
+            notice={settings.notice}
+            onSubmit={(answer) => onJoin(answer, askGroup)}
+          />
+        )
+      }
+      return (
+        <LiveBoard key={state.key} boardId={boardId} boardKey={state.key} role={state.info.role} settings={settings} user={user} group={group ?? null} />
+      )
+    }
   }
 }

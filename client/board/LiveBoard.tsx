@@ -3,6 +3,10 @@
  * presence goes over Yjs awareness. The editor appears once the first sync with the server
  * is done, so a late joiner never shows (or seeds) a blank board over the real one; or, when
  * the server does not answer, from the copy of the board kept on this device (boardConnection.ts).
+ *
+ * The role and the board's settings (lock, title, groups, notice) come from the server: first
+ * from the board's info, then from the state it pushes on the connection. The editor is
+ * read-only for viewers, for participants while the board is locked, and once disconnected for good.
  */
 import { useEffect, useMemo, useRef, useState } from 'react'
 import {
@@ -21,15 +25,20 @@ import {
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import 'tldraw/tldraw.css'
 import { DEFAULT_LIMITS } from '../../shared/limits.ts'
+import { boardPath } from '../../shared/ids.ts'
 import type { Role } from '../../shared/roles.ts'
+import type { BoardSettings, Group } from '../../shared/session.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
 import type { Locale } from '../i18n/locales.ts'
 import { bindStoreToDoc } from '../sync/bindStore.ts'
 import { bindPresence, type PresenceUser } from '../sync/presence.ts'
 import { createBoardAssetStore } from './assetStore.ts'
+import { usePeople } from '../facilitation/usePeople.ts'
 import { connectBoard, type BoardConnection, type ConnectionStatus } from './boardConnection.ts'
-import { saveUser, recallLinks, type LocalUser } from './identity.ts'
-import { BoardContext, BoardControls } from './BoardControls.tsx'
+import { saveUser, recallLinks, rememberLinks, type LocalUser, type StoredLinks } from './identity.ts'
+import { BoardContext, type BoardContextValue } from './boardContext.ts'
+import { BoardControls } from './BoardControls.tsx'
+import { BoardOverlay } from './BoardOverlay.tsx'
 
 /** Icons, fonts and translations served by us, never fetched from tldraw's CDN. */
 const assetUrls = getAssetUrlsByImport()
@@ -46,10 +55,32 @@ const components: TLComponents = {
   ),
 }
 
-type Props = { boardId: string; boardKey: string; role: Role; title: string; user: LocalUser }
+type Props = {
+  boardId: string
+  boardKey: string
+  /** As the board's info said; the server's pushed state has the last word. */
+  role: Role
+  settings: BoardSettings
+  user: LocalUser
+  /** The group declared for this board, if it asked and the person said. */
+  group: Group | null
+}
 
-export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
+/** The links this device knows, with the facilitator's own (the link they opened) remembered. */
+function initialLinks(boardId: string, boardKey: string, role: Role): StoredLinks {
+  const links = recallLinks(boardId)
+  if (role !== 'facilitator' || links.facilitator) return links
+  const withOwn = { ...links, facilitator: boardPath(boardId, boardKey) }
+  rememberLinks(boardId, withOwn)
+  return withOwn
+}
+
+export function LiveBoard({ boardId, boardKey, role: initialRole, settings: initialSettings, user, group }: Props) {
   const { locale, t } = useI18n()
+  const [role, setRole] = useState<Role>(initialRole)
+  const [settings, setSettings] = useState<BoardSettings>(initialSettings)
+  const [links, setLinks] = useState<StoredLinks>(() => initialLinks(boardId, boardKey, initialRole))
+  const [peopleOpen, setPeopleOpen] = useState(false)
   const [storeWithStatus, setStoreWithStatus] = useState<TLStoreWithStatus>({ status: 'loading' })
   const [connection, setConnection] = useState<BoardConnection | null>(null)
   const [status, setStatus] = useState<ConnectionStatus>({ kind: 'connecting' })
@@ -67,7 +98,9 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
   }, [t])
 
   // One atom for who we are: read by tldraw (our own id, name, colour) and by presence.
-  const [user$] = useState(() => atom<PresenceUser>('codesign.user', { id: user.id, name: user.name, color: user.color }))
+  const [user$] = useState(() =>
+    atom<PresenceUser>('codesign.user', { id: user.id, name: user.name, color: user.color, ...(group ? { group } : {}) }),
+  )
   const [preferences$] = useState(() =>
     atom<TLUserPreferences>('codesign.preferences', { id: user.id, name: user.name, color: user.color, locale: TLDRAW_LOCALE[locale] }),
   )
@@ -111,6 +144,11 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
     setConnection(conn)
     setStatus(conn.getStatus())
     const offStatus = conn.onStatus(setStatus)
+    const onBoardState = ({ role: nextRole, ...nextSettings }: BoardSettings & { role: Role }) => {
+      setRole(nextRole)
+      setSettings(nextSettings)
+    }
+    const offBoardState = conn.onBoardState(onBoardState)
     // Shown once the server has synced (seeding an empty board then), or from this device's
     // copy when the server does not answer: that copy is in the doc, so the binding is already
     // live with it and seeds nothing; the server's state merges in when it answers.
@@ -127,6 +165,7 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
       cancelled = true
       window.removeEventListener('pagehide', onPageHide)
       offStatus()
+      offBoardState()
       binding.dispose()
       conn.destroy()
       store.dispose()
@@ -141,23 +180,55 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
     return () => presence.dispose()
   }, [editor, connection, user$])
 
+  const awareness = connection?.provider.awareness ?? null
+  // The server stamps the role on our presence anyway; saying it ourselves spares it rewriting
+  // every presence update we send.
+  useEffect(() => {
+    awareness?.setLocalStateField('role', role)
+  }, [awareness, role])
+  const people = usePeople(awareness, role)
+
+  const title = settings.title
   useEffect(() => {
     document.title = `${title} · ${t('app.name')}`
   }, [title, t])
 
-  const readOnly = role === 'viewer' || schemaNewer || status.kind === 'closed'
+  const readOnly = role === 'viewer' || (role === 'editor' && settings.locked) || schemaNewer || status.kind === 'closed'
   useEffect(() => {
-    editor?.updateInstanceState({ isReadonly: readOnly })
+    if (!editor) return
+    if (readOnly && !editor.getIsReadonly()) {
+      // Drop what was being drawn: the server would refuse it now anyway.
+      editor.cancel()
+      editor.setCurrentTool('select')
+    }
+    editor.updateInstanceState({ isReadonly: readOnly })
   }, [editor, readOnly])
 
-  const context = useMemo(
-    () => ({ boardId, title, role, status, links: recallLinks(boardId), invalidRecords, schemaNewer }),
-    [boardId, title, role, status, invalidRecords, schemaNewer],
+  const context = useMemo<BoardContextValue>(
+    () => ({
+      boardId,
+      boardKey,
+      role,
+      settings,
+      status,
+      links,
+      invalidRecords,
+      schemaNewer,
+      people,
+      awareness,
+      editor,
+      peopleOpen,
+      setPeopleOpen,
+      applySettings: setSettings,
+      setLinks,
+      eraseDeviceCopy: () => connection?.eraseDeviceCopy() ?? Promise.resolve(),
+    }),
+    [boardId, boardKey, role, settings, status, links, invalidRecords, schemaNewer, people, awareness, editor, peopleOpen, connection],
   )
 
   return (
     <BoardContext.Provider value={context}>
-      <div className="board-root" data-testid="board" data-status={status.kind}>
+      <div className="board-root" data-testid="board" data-status={status.kind} data-readonly={readOnly}>
         <Tldraw
           store={storeWithStatus}
           assetUrls={assetUrls}
@@ -169,6 +240,7 @@ export function LiveBoard({ boardId, boardKey, role, title, user }: Props) {
             return () => setEditor(null)
           }}
         />
+        <BoardOverlay />
       </div>
     </BoardContext.Provider>
   )

@@ -1,15 +1,35 @@
-/** The join step: a display name, asked once per device, with a note on what is shared. */
+/**
+ * The join step: a display name (asked once per device), the group where the board asks for
+ * one (optional: "prefer not to say" is always there), and the notice on what is stored: the
+ * facilitator's own wording for the board, or ours.
+ */
 import { useId, useState, type FormEvent } from 'react'
+import type { Group } from '../../shared/session.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { Dialog } from '../ui/Dialog.tsx'
 
 export const MAX_NAME_LENGTH = 40
 
-export function NamePrompt({ initial, onSubmit }: { initial: string; onSubmit: (name: string) => void }) {
+/** `group` is null when the person preferred not to say (or the board did not ask). */
+export type JoinAnswer = { name: string; group: Group | null }
+
+type Props = {
+  initial: string
+  /** The groups the board offers; empty: the board does not ask. */
+  groups: readonly Group[]
+  /** The facilitator's notice; empty: the default text. */
+  notice: string
+  onSubmit: (answer: JoinAnswer) => void
+}
+
+export function NamePrompt({ initial, groups, notice, onSubmit }: Props) {
   const t = useT()
   const inputId = useId()
-  const helpId = useId()
+  const noticeId = useId()
+  const groupHelpId = useId()
   const [name, setName] = useState(initial)
+  // '' is "prefer not to say"; undefined: nothing chosen yet, which counts as the same.
+  const [group, setGroup] = useState<Group | '' | undefined>(undefined)
   const [error, setError] = useState<string | null>(null)
   function submit(event: FormEvent) {
     event.preventDefault()
@@ -18,7 +38,7 @@ export function NamePrompt({ initial, onSubmit }: { initial: string; onSubmit: (
       setError(t('name.error.empty'))
       return
     }
-    onSubmit(clean)
+    onSubmit({ name: clean, group: group ? group : null })
   }
   return (
     <Dialog title={t('name.title')} onClose={() => undefined} dismissible={false} testId="name-prompt">
@@ -33,7 +53,7 @@ export function NamePrompt({ initial, onSubmit }: { initial: string; onSubmit: (
           autoComplete="nickname"
           autoFocus
           placeholder={t('name.placeholder')}
-          aria-describedby={helpId}
+          aria-describedby={noticeId}
           aria-invalid={error ? true : undefined}
           onChange={(event) => setName(event.target.value)}
         />
@@ -42,9 +62,28 @@ export function NamePrompt({ initial, onSubmit }: { initial: string; onSubmit: (
             {error}
           </p>
         )}
-        <p id={helpId} className="hint">
-          {t('name.help')}
-        </p>
+        {groups.length > 0 && (
+          <fieldset className="choices" aria-describedby={groupHelpId} data-testid="group-choice">
+            <legend>{t('join.group.legend')}</legend>
+            <p id={groupHelpId} className="hint">
+              {t('join.group.help')}
+            </p>
+            {groups.map((g) => (
+              <label key={g} className="choice">
+                <input type="radio" name="group" value={g} checked={group === g} onChange={() => setGroup(g)} />
+                {t(`group.${g}`)}
+              </label>
+            ))}
+            <label className="choice">
+              <input type="radio" name="group" value="" checked={group === ''} onChange={() => setGroup('')} />
+              {t('join.group.none')}
+            </label>
+          </fieldset>
+        )}
+        <div className="join-notice" id={noticeId} data-testid="join-notice">
+          <h3>{t('join.notice.title')}</h3>
+          <p className="notice-text">{notice || t('join.notice.default')}</p>
+        </div>
         <button type="submit" className="button button-primary">
           {t('name.submit')}
         </button>

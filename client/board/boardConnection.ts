@@ -1,8 +1,10 @@
 /**
  * The board's connection to the server: a Y.Doc synced by y-websocket's provider, the key
  * presented as a websocket subprotocol (never in the URL), the device's copy of the board in
- * IndexedDB (offlinePersistence.ts), and a status a person can read: connecting, live with all
- * changes saved or saving, offline with how many changes are not yet sent, closed.
+ * IndexedDB (offlinePersistence.ts), a status a person can read (connecting, live with all
+ * changes saved or saving, offline with how many changes are not yet sent, closed), and the
+ * board state the server enforces (role, lock, settings), pushed on connect and on each change.
+ * When the server says the board was deleted, the device's copy is erased too.
  *
  * When the board may be shown (`ready`): after the server's first sync, so that a device that
  * has never seen the board never shows (or seeds) a blank one over it; the device's copy is
@@ -16,6 +18,8 @@ import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { WebsocketProvider } from 'y-websocket'
 import { CloseCode, KEY_SUBPROTOCOL_PREFIX, MessageType, SUBPROTOCOL, isFatalCloseCode } from '../../shared/protocol.ts'
+import type { BoardState } from '../../shared/session.ts'
+import { parseBoardState } from './boardState.ts'
 import { trackPendingChanges, type DeleteSetClients } from './offlineChanges.ts'
 import { openDeviceCopy } from './offlinePersistence.ts'
 
@@ -34,10 +38,15 @@ export type BoardConnection = {
   provider: WebsocketProvider
   getStatus(): ConnectionStatus
   onStatus(listener: (status: ConnectionStatus) => void): () => void
+  /** The latest board state from the server; null until the first one arrives. */
+  getBoardState(): BoardState | null
+  onBoardState(listener: (state: BoardState) => void): () => void
   /** Resolves on the first full sync with the server. */
   synced: Promise<void>
   /** Resolves when the board may be shown; see the module comment. */
   ready: Promise<BoardSource>
+  /** Deletes the device's copy of the board (it was deleted); the connection stays usable. */
+  eraseDeviceCopy(): Promise<void>
   destroy(): void
 }
 
@@ -125,6 +134,19 @@ export function connectBoard({ boardId, key, origin = window.location.origin, ke
       })
     }
   }
+  let boardState: BoardState | null = null
+  const boardStateListeners = new Set<(state: BoardState) => void>()
+  provider.messageHandlers[MessageType.boardState] = (_encoder, decoder) => {
+    const next = parseBoardState(decoding.readVarString(decoder))
+    if (!next) {
+      console.warn('Ignored a board state that could not be read')
+      return
+    }
+    boardState = next
+    for (const listener of boardStateListeners) listener(next)
+  }
+  let erasing: Promise<void> | undefined
+  const eraseDeviceCopy = () => (erasing ??= device ? device.erase() : Promise.resolve())
   provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
     pending.saved(Y.decodeStateVector(decoding.readVarUint8Array(decoder)))
     recompute()
@@ -140,8 +162,11 @@ export function connectBoard({ boardId, key, origin = window.location.origin, ke
   provider.on('connection-close', (event) => {
     awaitingAnswers = []
     pending.disconnected()
-    if (event && isFatalCloseCode(event.code)) set({ kind: 'closed', code: event.code })
-    else recompute()
+    if (event && isFatalCloseCode(event.code)) {
+      // Nothing of a deleted board should stay behind on the devices that had it open.
+      if (event.code === CloseCode.boardDeleted) void eraseDeviceCopy()
+      set({ kind: 'closed', code: event.code })
+    } else recompute()
   })
   const offPending = pending.onChange(recompute)
   window.addEventListener('offline', recompute)
@@ -188,6 +213,12 @@ export function connectBoard({ boardId, key, origin = window.location.origin, ke
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    getBoardState: () => boardState,
+    onBoardState(listener) {
+      boardStateListeners.add(listener)
+      return () => boardStateListeners.delete(listener)
+    },
+    eraseDeviceCopy,
     destroy() {
       if (destroyed) return
       destroyed = true
@@ -196,6 +227,7 @@ export function connectBoard({ boardId, key, origin = window.location.origin, ke
       window.removeEventListener('online', recompute)
       offPending()
       listeners.clear()
+      boardStateListeners.clear()
       provider.destroy()
       pending.dispose()
       device?.destroy()
@@ -206,6 +238,8 @@ export function connectBoard({ boardId, key, origin = window.location.origin, ke
 
 export const CLOSE_REASON_KEYS = {
   [CloseCode.unauthorized]: 'status.reason.unauthorized',
+  [CloseCode.linkRevoked]: 'status.reason.linkRevoked',
   [CloseCode.boardNotFound]: 'status.reason.notFound',
+  [CloseCode.boardDeleted]: 'status.reason.deleted',
   [CloseCode.boardTooLarge]: 'status.reason.tooLarge',
 } as const

@@ -5,8 +5,9 @@
  * meanwhile). Next to it, in the same database, the record of which local changes the server has
  * not confirmed yet (offlineChanges.ts), so the count survives the tab too.
  *
- * Nothing here is ever cleared: leaving the board (or, later, logging out) leaves the copy on
- * the device. Where IndexedDB is missing or broken the board still works, only without a copy.
+ * Leaving the board (or, later, logging out) leaves the copy on the device; it is erased only
+ * when the board itself is deleted (`erase`). Where IndexedDB is missing or broken the board
+ * still works, only without a copy.
  */
 import type * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
@@ -32,11 +33,19 @@ export interface DeviceCopy {
   savePending(snapshot: unknown): void
   /** Stops writing; what was written stays. */
   destroy(): void
+  /** Stops writing and deletes the copy from the device (the board was deleted). */
+  erase(): Promise<void>
 }
 
 export function openDeviceCopy(boardId: string, doc: Y.Doc): DeviceCopy {
   if (typeof indexedDB === 'undefined') {
-    return { loaded: Promise.resolve(false), loadPending: () => Promise.resolve(undefined), savePending() {}, destroy() {} }
+    return {
+      loaded: Promise.resolve(false),
+      loadPending: () => Promise.resolve(undefined),
+      savePending() {},
+      destroy() {},
+      erase: () => Promise.resolve(),
+    }
   }
   const persistence = new IndexeddbPersistence(deviceCopyName(boardId), doc)
   let available = true
@@ -82,6 +91,16 @@ export function openDeviceCopy(boardId: string, doc: Y.Doc): DeviceCopy {
       clearTimeout(timer)
       // Closes the database once the writes already started have completed.
       persistence.destroy().catch(() => {})
+    },
+    async erase() {
+      destroyed = true
+      clearTimeout(timer)
+      if (!available) return
+      try {
+        await persistence.clearData()
+      } catch (error) {
+        console.warn('Could not erase this board from this device', error)
+      }
     },
   }
 }

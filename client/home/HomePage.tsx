@@ -1,12 +1,14 @@
 /**
  * The start page: give a title, create the board, land on it as its facilitator. The links
- * are remembered on this device so the share dialog can show the participant link.
+ * (facilitator, participant, view-only) are remembered on this device so the share dialog can
+ * show them. After a board is deleted, the facilitator lands here with a message saying so.
  */
 import { useId, useState, type FormEvent } from 'react'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { createBoard } from '../api.ts'
 import { rememberLinks } from '../board/identity.ts'
 import { LanguagePicker } from '../ui/LanguagePicker.tsx'
+import { takeFlash } from '../ui/flash.ts'
 
 export function HomePage() {
   const t = useT()
@@ -15,6 +17,8 @@ export function HomePage() {
   const [title, setTitle] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // Read once: a reload of the start page no longer shows it.
+  const [flash] = useState(takeFlash)
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
@@ -40,6 +44,11 @@ export function HomePage() {
         <h1>{t('app.name')}</h1>
         <LanguagePicker />
       </header>
+      {flash === 'boardDeleted' && (
+        <p className="notice notice-ok" role="status" data-testid="flash">
+          {t('home.boardDeleted')}
+        </p>
+      )}
       <p className="lead">{t('app.tagline')}</p>
       <form className="create-form" onSubmit={onSubmit} noValidate>
         <label htmlFor={inputId}>{t('home.title.label')}</label>

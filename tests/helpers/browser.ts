@@ -71,3 +71,14 @@ export async function openAs(
 export async function waitForBoard(page: Page, timeout = 30_000): Promise<void> {
   await page.locator('.tl-canvas .tl-shapes').first().waitFor({ state: 'attached', timeout })
 }
+
+/**
+ * The camera a page shows, read from the transform tldraw puts on its shapes layer
+ * (`scale(z) translate(x, y)`, x and y nudged by a fraction of a pixel for crisp edges).
+ */
+export async function cameraOf(page: Page): Promise<{ x: number; y: number; z: number }> {
+  const transform = await page.locator('.tl-html-layer.tl-shapes').first().evaluate((el) => (el as HTMLElement).style.transform)
+  const match = /scale\(([-\d.e]+)\)\s*translate\(([-\d.e]+)px,\s*([-\d.e]+)px\)/.exec(transform)
+  if (!match) throw new Error(`unexpected camera transform: ${transform}`)
+  return { z: Number(match[1]), x: Number(match[2]), y: Number(match[3]) }
+}
