@@ -16,6 +16,7 @@ import type { Registry } from './storage/Registry.ts'
 import { createBoards, settingsOf } from './boards.ts'
 import { createApiRouter } from './http/api.ts'
 import { createAssetsRouter } from './http/assets.ts'
+import { createArchiveRouter } from './http/archive.ts'
 import { createAssetStore } from './storage/AssetStore.ts'
 import { lazySecret } from './storage/secret.ts'
 import { createStaticRouter } from './http/static.ts'
@@ -111,6 +112,8 @@ export function createServer({ config, store, registry, log, secret }: ServerDep
       failedKeys,
     }),
   )
+  // Before the API router: imports read the raw body, which its JSON parser would consume.
+  app.use('/api', createArchiveRouter({ boards, rooms, store, assets, limits, log, failedKeys, creations }))
   app.use('/api', createApiRouter({
       boards,
       limits,

@@ -273,7 +273,14 @@ export function createApiRouter({ boards, limits, log, failedKeys, creations, ro
     throw new HttpError(404, ApiErrorCode.notFound, 'No such endpoint')
   })
 
-  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use(apiErrorHandler(log))
+  return router
+}
+
+/** Turns any error into a JSON answer with a code: HttpErrors as they say, the rest as 500. */
+export function apiErrorHandler(log: Log) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error)
     const status = httpStatusOf(error)
     const body: ApiError =
       error instanceof HttpError
@@ -285,8 +292,7 @@ export function createApiRouter({ boards, limits, log, failedKeys, creations, ro
             : { error: ApiErrorCode.internal, message: 'Something went wrong on the server' }
     if (status >= 500) log.error({ err: error }, 'request failed')
     res.status(status).json(body)
-  })
-  return router
+  }
 }
 
 function httpStatusOf(error: unknown): number {

@@ -12,7 +12,7 @@ import type { Limits } from '../../shared/limits.ts'
 import type { DocumentStore } from '../storage/DocumentStore.ts'
 import type { Log } from '../log.ts'
 import { guardSession, type SessionGuard } from './sessionGuard.ts'
-import { docFromState, readRecords, replaceRecords } from './boardDocument.ts'
+import { addRecords, docFromState, readRecords, replaceRecords, type StoredRecord } from './boardDocument.ts'
 import type { SnapshotMeta } from '../storage/DocumentStore.ts'
 import {
   assertDecodableUpdate,
@@ -255,7 +255,10 @@ export class Room {
       this.send(conn, encodePermissionDenied(this.locked ? 'locked' : 'read-only'))
       return
     }
-    if (this.storedBytes + update.byteLength > this.limits.maxBoardBytes) {
+    // An empty update (a joining client with nothing new: [0, 0]) is always fine, so a board
+    // at its limit can still be opened and read.
+    const empty = update.byteLength <= 2 && update.every((b) => b === 0)
+    if (!empty && this.storedBytes + update.byteLength > this.limits.maxBoardBytes) {
       this.log.warn({ board: this.boardId, conn: conn.id, bytes: this.storedBytes }, 'board size limit reached')
       conn.socket.close(CloseCode.boardTooLarge, 'board too large')
       return
@@ -473,6 +476,18 @@ export class Room {
     } finally {
       versionDoc.destroy()
     }
+  }
+
+  /** Adds imported records (fresh ids) as one server-side change everyone sees. */
+  importRecords(records: readonly StoredRecord[], schema: unknown): void {
+    addRecords(this.doc, records, RESTORE_ORIGIN, schema)
+  }
+
+  /** The page records' fractional indexes, so imported pages go after them. */
+  pageIndexes(): string[] {
+    return readRecords(this.doc)
+      .filter((r) => r.typeName === 'page')
+      .map((r) => String(r.index))
   }
 
   /** Resolves once every accepted update is durable; rejects if any failed to store. */

@@ -66,3 +66,12 @@ export function replaceRecords(doc: Y.Doc, records: readonly StoredRecord[], ori
 export function toTldrFile(doc: Y.Doc): { tldrawFileFormatVersion: 1; schema: unknown; records: StoredRecord[] } {
   return { tldrawFileFormatVersion: 1, schema: readSchema(doc), records: readRecords(doc) }
 }
+
+/** Adds records (new ids) to the document in one transaction with `origin`. */
+export function addRecords(doc: Y.Doc, records: readonly StoredRecord[], origin: unknown, schema?: unknown): void {
+  doc.transact(() => {
+    const kv = new YKeyValue<unknown>(doc.getArray(DocKeys.records))
+    for (const record of records) kv.set(record.id, record)
+    if (schema !== undefined && !doc.getMap(DocKeys.meta).has('schema')) doc.getMap(DocKeys.meta).set('schema', schema)
+  }, origin)
+}
