@@ -3,9 +3,11 @@
  * `{name}` placeholders are filled by `t(key, { name })`.
  */
 import { enJourney } from './en.journey.ts'
+import { enExport } from './en.export.ts'
 
 export const en = {
   ...enJourney,
+  ...enExport,
   'app.name': 'Co-design Board',
   'app.tagline': 'A live whiteboard for designing public services together with citizens.',
   'home.title.label': 'Board title',
