@@ -50,7 +50,7 @@ async function boardWithContent() {
   const upload = await fetch(`${server.url}/api/boards/${board.id}/assets`, {
     method: 'POST',
     headers: { 'x-board-key': board.facilitatorKey },
-    body: PNG_1X1,
+    body: new Uint8Array(PNG_1X1),
   })
   const { src } = (await upload.json()) as { src: string }
   let n = 0
