@@ -76,7 +76,7 @@ async function boardWithContent() {
 }
 
 async function post(path: string, body: Uint8Array | string, key?: string) {
-  return fetch(`${server.url}/api/boards/${path}`, { method: 'POST', headers: key ? { 'x-board-key': key } : {}, body })
+  return fetch(`${server.url}/api/boards/${path}`, { method: 'POST', headers: key ? { 'x-board-key': key } : {}, body: body as BodyInit })
 }
 
 it('an archive holds the board, its uploads and the reports, and imports into a new board with the same content', async () => {
