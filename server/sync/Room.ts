@@ -76,6 +76,8 @@ const SAVED_NOTICE_INTERVAL_MS = 100
 const AUTO_VERSION_MS = 5 * 60_000
 /** Origin of a restore: a server-side change, trusted like the stored state. */
 const RESTORE_ORIGIN = Symbol('restore')
+/** Presence changes are sent out at most this often (cursors at 20 Hz stay smooth). */
+const PRESENCE_TICK_MS = 40
 /** Compact after this many log entries even when they are small. */
 const COMPACTION_MAX_ENTRIES = 2000
 
@@ -92,6 +94,9 @@ export class Room {
   private readonly connections = new Map<string, RoomConnection>()
   private readonly inflight = new Set<Promise<unknown>>()
   private readonly owners = new Map<number, { conn: RoomConnection; lastSeen: number }>()
+  private readonly pendingPresence = new Set<number>()
+  private readonly pendingPresenceOrigins = new Set<unknown>()
+  private presenceTimer: ReturnType<typeof setTimeout> | undefined
   private readonly keepalive: ReturnType<typeof setInterval>
   private guard: SessionGuard | undefined
   private lastCommittedSeq = 0
@@ -356,10 +361,29 @@ export class Room {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const changed = [...added, ...updated, ...removed]
+    for (const id of added) this.pendingPresence.add(id)
+    for (const id of updated) this.pendingPresence.add(id)
+    for (const id of removed) this.pendingPresence.add(id)
+    this.pendingPresenceOrigins.add(origin)
+    this.presenceTimer ??= setTimeout(this.flushPresence, PRESENCE_TICK_MS)
+  }
+
+  /**
+   * Presence is coalesced per tick: one message with every state that changed, encoded once
+   * and sent to everyone, instead of one message per cursor move per person (with 30 people
+   * moving on a 200-person board that is 20 messages a second each instead of 600).
+   */
+  private readonly flushPresence = (): void => {
+    this.presenceTimer = undefined
+    if (this.destroyed || this.pendingPresence.size === 0) return
+    const changed = [...this.pendingPresence]
+    // When one connection caused every change of the tick, it need not hear them back.
+    const only = this.pendingPresenceOrigins.size === 1 ? [...this.pendingPresenceOrigins][0] : undefined
+    this.pendingPresence.clear()
+    this.pendingPresenceOrigins.clear()
     const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
     for (const conn of this.connections.values()) {
-      if (conn !== origin) this.send(conn, message)
+      if (conn !== only) this.send(conn, message)
     }
   }
 
@@ -508,6 +532,7 @@ export class Room {
     this.destroyed = true
     clearTimeout(this.savedNoticeTimer)
     clearInterval(this.keepalive)
+    clearTimeout(this.presenceTimer)
     this.guard?.destroy()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
