@@ -9,7 +9,6 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTLStore } from '@tldraw/editor'
 import { toRichText, type TLRecord, type TLStore } from '@tldraw/tlschema'
-import type { IndexKey } from '@tldraw/utils'
 import { bindStoreToDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
 import type { InvalidRecordInfo } from '../../client/sync/remoteRecord.ts'
 
@@ -344,7 +343,7 @@ describe('bindStoreToDoc: what remote records point at', () => {
         set(arrow('shape:arrow'))
         set(arrowBinding('binding:valid', 'shape:arrow', 'shape:good-3'))
         remove('page:page')
-        set({ id: 'page:next', typeName: 'page', name: 'Next', index: 'a2' as IndexKey, meta: {} })
+        set({ id: 'page:next', typeName: 'page', name: 'Next', index: 'a2', meta: {} } as unknown as TLRecord)
       })
 
       for (let i = 0; i < 20; i++) expect(client.store.has(id(`shape:good-${i}`))).toBe(true)
