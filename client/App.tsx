@@ -1,10 +1,12 @@
 /**
- * The two routes: `/` starts a board, `/b/<id>` opens one. Anything else is "not found".
- * The board page is loaded on demand so the start page stays light on a phone.
+ * The routes: `/` starts a board, `/b/<id>` opens one, `/accessibility` is the accessibility
+ * statement. Anything else is "not found". The board page is loaded on demand so the start
+ * page stays light on a phone.
  */
 import { lazy, Suspense } from 'react'
 import { I18nProvider } from './i18n/I18nProvider.tsx'
 import { HomePage } from './home/HomePage.tsx'
+import { AccessibilityStatement } from './a11y/AccessibilityStatement.tsx'
 import { Loading, NotFoundPage } from './ui/Pages.tsx'
 
 const BoardPage = lazy(() => import('./board/BoardPage.tsx'))
@@ -16,6 +18,8 @@ export function App() {
     <I18nProvider>
       {path === '/' ? (
         <HomePage />
+      ) : /^\/accessibility\/?$/.test(path) ? (
+        <AccessibilityStatement />
       ) : boardMatch?.[1] ? (
         <Suspense fallback={<Loading />}>
           <BoardPage boardId={decodeURIComponent(boardMatch[1])} />

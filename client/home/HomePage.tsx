@@ -2,6 +2,7 @@
  * The start page: give a title, create the board, land on it as its facilitator. The links
  * (facilitator, participant, view-only) are remembered on this device so the share dialog can
  * show them. After a board is deleted, the facilitator lands here with a message saying so.
+ * The footer links to the accessibility statement.
  */
 import { useId, useState, type FormEvent } from 'react'
 import { useT } from '../i18n/I18nProvider.tsx'
@@ -39,41 +40,46 @@ export function HomePage() {
   }
 
   return (
-    <main className="page page-home">
-      <header className="home-header">
-        <h1>{t('app.name')}</h1>
-        <LanguagePicker />
-      </header>
-      {flash === 'boardDeleted' && (
-        <p className="notice notice-ok" role="status" data-testid="flash">
-          {t('home.boardDeleted')}
-        </p>
-      )}
-      <p className="lead">{t('app.tagline')}</p>
-      <form className="create-form" onSubmit={onSubmit} noValidate>
-        <label htmlFor={inputId}>{t('home.title.label')}</label>
-        <input
-          id={inputId}
-          name="title"
-          type="text"
-          value={title}
-          maxLength={200}
-          autoComplete="off"
-          placeholder={t('home.title.placeholder')}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
-          onChange={(event) => setTitle(event.target.value)}
-        />
-        {error && (
-          <p id={errorId} className="form-error" role="alert">
-            {error}
+    <>
+      <main className="page page-home">
+        <header className="home-header">
+          <h1>{t('app.name')}</h1>
+          <LanguagePicker />
+        </header>
+        {flash === 'boardDeleted' && (
+          <p className="notice notice-ok" role="status" data-testid="flash">
+            {t('home.boardDeleted')}
           </p>
         )}
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t('home.creating') : t('home.create')}
-        </button>
-      </form>
-      <p className="hint">{t('home.explainer')}</p>
-    </main>
+        <p className="lead">{t('app.tagline')}</p>
+        <form className="create-form" onSubmit={onSubmit} noValidate>
+          <label htmlFor={inputId}>{t('home.title.label')}</label>
+          <input
+            id={inputId}
+            name="title"
+            type="text"
+            value={title}
+            maxLength={200}
+            autoComplete="off"
+            placeholder={t('home.title.placeholder')}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errorId : undefined}
+            onChange={(event) => setTitle(event.target.value)}
+          />
+          {error && (
+            <p id={errorId} className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? t('home.creating') : t('home.create')}
+          </button>
+        </form>
+        <p className="hint">{t('home.explainer')}</p>
+      </main>
+      <footer className="page page-footer">
+        <a href="/accessibility">{t('a11y.link')}</a>
+      </footer>
+    </>
   )
 }

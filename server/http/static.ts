@@ -1,6 +1,6 @@
 /**
  * Serves the built client: hashed assets cached for a year, index.html never cached, and the
- * app's routes (`/`, `/b/<id>`) answered with index.html so a shared link opens directly.
+ * app's routes (`/`, `/accessibility`, `/b/<id>`) answered with index.html so a shared link opens directly.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -10,7 +10,7 @@ export function createStaticRouter(clientDir: string): Router {
   const router = express.Router()
   const indexFile = path.join(clientDir, 'index.html')
   if (!fs.existsSync(indexFile)) {
-    router.get(['/', '/b/*splat'], (_req, res) => {
+    router.get(['/', '/accessibility', '/b/*splat'], (_req, res) => {
       res
         .status(503)
         .type('text/plain')
@@ -23,7 +23,7 @@ export function createStaticRouter(clientDir: string): Router {
     express.static(path.join(clientDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
   )
   router.use(express.static(clientDir, { index: false, maxAge: '1h' }))
-  router.get(['/', '/b/*splat'], (_req, res) => {
+  router.get(['/', '/accessibility', '/b/*splat'], (_req, res) => {
     res.set('Cache-Control', 'no-cache').sendFile(indexFile)
   })
   return router

@@ -4,10 +4,12 @@
  */
 import { enJourney } from './en.journey.ts'
 import { enExport } from './en.export.ts'
+import { enA11y } from './en.a11y.ts'
 
 export const en = {
   ...enJourney,
   ...enExport,
+  ...enA11y,
   'app.name': 'Co-design Board',
   'app.tagline': 'A live whiteboard for designing public services together with citizens.',
   'home.title.label': 'Board title',
