@@ -29,7 +29,7 @@ import { boardPath } from '../../shared/ids.ts'
 import type { Role } from '../../shared/roles.ts'
 import type { BoardSettings, Group } from '../../shared/session.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
-import type { Locale } from '../i18n/locales.ts'
+import { TLDRAW_LOCALE, TLDRAW_TRANSLATION_OVERRIDES } from '../i18n/tldraw/tldrawLocale.ts'
 import { bindStoreToDoc } from '../sync/bindStore.ts'
 import { bindPresence, type PresenceUser } from '../sync/presence.ts'
 import { createBoardAssetStore } from './assetStore.ts'
@@ -39,12 +39,10 @@ import { saveUser, recallLinks, rememberLinks, type LocalUser, type StoredLinks 
 import { BoardContext, type BoardContextValue } from './boardContext.ts'
 import { BoardControls } from './BoardControls.tsx'
 import { BoardOverlay } from './BoardOverlay.tsx'
+import { JourneyKit, useServerClock } from '../journey/JourneyKit.tsx'
 
 /** Icons, fonts and translations served by us, never fetched from tldraw's CDN. */
 const assetUrls = getAssetUrlsByImport()
-
-/** tldraw ships no Latvian yet (issue 8 adds ours); its interface falls back to English. */
-const TLDRAW_LOCALE: Record<Locale, string> = { en: 'en', it: 'it', es: 'es', lv: 'en' }
 
 const components: TLComponents = {
   SharePanel: () => (
@@ -181,6 +179,7 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
   }, [editor, connection, user$])
 
   const awareness = connection?.provider.awareness ?? null
+  const serverNow = useServerClock(connection?.provider)
   // The server stamps the role on our presence anyway; saying it ourselves spares it rewriting
   // every presence update we send.
   useEffect(() => {
@@ -232,6 +231,7 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
         <Tldraw
           store={storeWithStatus}
           assetUrls={assetUrls}
+          overrides={TLDRAW_TRANSLATION_OVERRIDES}
           maxAssetSize={maxUploadBytes}
           user={currentUser}
           components={components}
@@ -241,6 +241,17 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
           }}
         />
         <BoardOverlay />
+        {editor && connection && (
+          <JourneyKit
+            editor={editor}
+            doc={connection.doc}
+            awareness={connection.provider.awareness}
+            role={role}
+            readOnly={readOnly}
+            user={{ id: user.id, name: user.name, ...(group ? { group } : {}) }}
+            serverNow={serverNow}
+          />
+        )}
       </div>
     </BoardContext.Provider>
   )
