@@ -6,10 +6,18 @@ import {
   type ApiError,
   type BoardInfoResponse,
   type CreateBoardResponse,
+  type RestoreVersionResponse,
   type RotateKeyResponse,
+  type SaveVersionRequest,
   type UpdateSettingsRequest,
   type UpdateSettingsResponse,
+  type VersionInfo,
+  type VersionsResponse,
 } from '../shared/api.ts'
+import type { ReportFormat } from '../shared/journey/boardReport.ts'
+
+/** POST /api/boards/:id/import answers how much it added. */
+export type ImportPagesResponse = { pages: number; records: number }
 
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError'
@@ -78,4 +86,72 @@ export function rotateKey(id: string, key: string, role: RotateKeyResponse['role
 /** Facilitator: erases the board and everything of it. */
 export async function deleteBoard(id: string, key: string): Promise<void> {
   await send(boardUrl(id), { method: 'DELETE', headers: keyed(key) })
+}
+
+/** A file the server sent as a download: its bytes and the name it suggested. */
+export type DownloadedFile = { blob: Blob; filename: string | null }
+
+/** The file name in a Content-Disposition header (`filename*=UTF-8''…` preferred), if any. */
+export function filenameFromDisposition(header: string | null): string | null {
+  if (!header) return null
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header)?.[1]
+  if (extended) {
+    try {
+      return decodeURIComponent(extended.trim())
+    } catch {
+      // Malformed escape: fall back to the plain name below.
+    }
+  }
+  return /filename\s*=\s*"([^"]*)"/i.exec(header)?.[1] ?? /filename\s*=\s*([^;]+)/i.exec(header)?.[1]?.trim() ?? null
+}
+
+async function download(path: string, key: string): Promise<DownloadedFile> {
+  const response = await send(path, { headers: keyed(key), cache: 'no-store' })
+  return { blob: await response.blob(), filename: filenameFromDisposition(response.headers.get('content-disposition')) }
+}
+
+/** Facilitator: the structured report of the board's journey maps, rendered by the server. */
+export function downloadReport(id: string, key: string, format: ReportFormat): Promise<DownloadedFile> {
+  return download(`${boardUrl(id)}/export?format=${format}`, key)
+}
+
+/** Facilitator: the board as a zip (board.tldr, uploads, reports, metadata, README). */
+export function downloadArchive(id: string, key: string): Promise<DownloadedFile> {
+  return download(`${boardUrl(id)}/archive`, key)
+}
+
+/** Anyone: a .tldr file or a board archive becomes a new board; answers its links. */
+export function importAsNewBoard(file: Blob, title: string): Promise<CreateBoardResponse> {
+  const query = title ? `?title=${encodeURIComponent(title)}` : ''
+  return request(`/api/boards/import${query}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file })
+}
+
+/** Facilitator: a .tldr file or a board archive added to this board as new pages. */
+export function importAsPages(id: string, key: string, file: Blob): Promise<ImportPagesResponse> {
+  return request(`${boardUrl(id)}/import`, {
+    method: 'POST',
+    headers: { ...keyed(key), 'content-type': 'application/octet-stream' },
+    body: file,
+  })
+}
+
+/** Facilitator: the board's saved versions, newest first as the server lists them. */
+export async function listVersions(id: string, key: string): Promise<VersionInfo[]> {
+  return (await request<VersionsResponse>(`${boardUrl(id)}/versions`, { headers: keyed(key), cache: 'no-store' })).versions
+}
+
+/** Facilitator: saves the board as it is now under `name`. */
+export function saveVersion(id: string, key: string, name: string): Promise<VersionInfo> {
+  const body: SaveVersionRequest = { name }
+  return request(`${boardUrl(id)}/versions`, { method: 'POST', headers: keyed(key, true), body: JSON.stringify(body) })
+}
+
+/** Facilitator: one version as a tldraw file (JSON text), for a preview or a download. */
+export async function fetchVersionFile(id: string, key: string, versionId: string): Promise<DownloadedFile> {
+  return download(`${boardUrl(id)}/versions/${encodeURIComponent(versionId)}?download`, key)
+}
+
+/** Facilitator: makes the board equal to a version, for everyone; the current board is saved first. */
+export function restoreVersion(id: string, key: string, versionId: string): Promise<RestoreVersionResponse> {
+  return request(`${boardUrl(id)}/versions/${encodeURIComponent(versionId)}/restore`, { method: 'POST', headers: keyed(key) })
 }

@@ -1,7 +1,8 @@
 /**
  * Our controls on the board, in tldraw's share-panel slot: the connection status a person can
  * trust ("All changes saved", "Offline…"), their role, the people on the board, and for the
- * facilitator the session controls: share, lock, bring everyone here, settings.
+ * facilitator the session controls: share, lock, bring everyone here, files (export, import,
+ * versions), settings.
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import { useI18n } from '../i18n/I18nProvider.tsx'
@@ -17,6 +18,7 @@ import { errorText } from './errorText.ts'
 import { useMediaQuery } from '../ui/useMediaQuery.ts'
 import { ShareDialog } from './ShareDialog.tsx'
 import { toggleLeading } from '../facilitation/leading.ts'
+import { FileActions, FileDialogs, FilesMenu, type FileDialog } from '../export/FilesMenu.tsx'
 
 type T = ReturnType<typeof useI18n>['t']
 
@@ -49,7 +51,7 @@ function FacilitatorControls({ compact }: { compact: boolean }) {
   const menuRef = useRef<HTMLDivElement>(null)
   const toggleRef = useRef<HTMLButtonElement>(null)
   const [menuOpen, setMenuOpen] = useState(false)
-  const [dialog, setDialog] = useState<'share' | 'settings' | null>(null)
+  const [dialog, setDialog] = useState<'share' | 'settings' | FileDialog | null>(null)
   const [locking, setLocking] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const self = board.people.find((p) => p.isSelf)
@@ -106,6 +108,7 @@ function FacilitatorControls({ compact }: { compact: boolean }) {
       >
         {leading ? t('lead.stop') : t('lead.start')}
       </button>
+      {compact ? <FileActions onOpen={setDialog} /> : <FilesMenu onOpen={setDialog} />}
       <button type="button" className="button" onClick={() => setDialog('settings')} data-testid="settings-button">
         {t('settings.button')}
       </button>
@@ -158,6 +161,7 @@ function FacilitatorControls({ compact }: { compact: boolean }) {
       )}
       {dialog === 'share' && <ShareDialog onClose={() => setDialog(null)} />}
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
+      <FileDialogs open={dialog} onClose={() => setDialog(null)} />
     </>
   )
 }

@@ -1,0 +1,219 @@
+/**
+ * Makes tldraw's SVG export printable as vector PDF. tldraw draws shape labels (notes, geo
+ * shapes, text) as HTML inside <foreignObject>, which no SVG-to-PDF converter can draw. Here
+ * every such label is laid out by the browser once more, measured line by line, and replaced
+ * by SVG <text> at the same place, so the PDF carries real, selectable, searchable text.
+ *
+ * PDF text uses the PDF standard fonts (Helvetica, Times, Courier): jsPDF can only embed
+ * TrueType fonts and tldraw ships its fonts as WOFF2, which jsPDF cannot read. Those fonts
+ * encode Windows-1252 only, so other letters are folded to their base letter (ā to a) or
+ * shown as "?" rather than turning the whole line into garbage (see toWinAnsi).
+ */
+
+const SVG_NS = 'http://www.w3.org/2000/svg'
+
+export type PdfFont = { family: 'helvetica' | 'times' | 'courier'; bold: boolean; italic: boolean }
+/** Width of `text` in the PDF font at `size` (board units). */
+export type MeasureText = (text: string, font: PdfFont, size: number) => number
+
+/** Windows-1252's letters and signs above U+00FF, which the standard PDF fonts do have. */
+const CP1252_EXTRAS = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ')
+
+/** `text` in what the standard PDF fonts can show: other letters lose their accents, or become "?". */
+export function toWinAnsi(text: string): string {
+  let out = ''
+  for (const char of text.normalize('NFC')) {
+    const code = char.codePointAt(0) ?? 0
+    if (code <= 0xff || CP1252_EXTRAS.has(char)) {
+      out += char
+      continue
+    }
+    const base = char.normalize('NFD').replace(/\p{M}+/gu, '')
+    out += [...base].every((c) => (c.codePointAt(0) ?? 0) <= 0xff || CP1252_EXTRAS.has(c)) && base ? base : '?'
+  }
+  return out
+}
+
+/** The PDF standard font closest to a CSS font-family of tldraw's (draw, sans, serif, mono). */
+export function pdfFontFamily(cssFamily: string): PdfFont['family'] {
+  const family = cssFamily.toLowerCase()
+  if (family.includes('mono') || family.includes('courier')) return 'courier'
+  if (family.includes('serif') && !family.includes('sans')) return 'times'
+  return 'helvetica'
+}
+
+type CharBox = { char: string; left: number; right: number; top: number; bottom: number; style: RunStyle; block: Element | null }
+type RunStyle = { font: PdfFont; size: number; color: string }
+
+function sameStyle(a: RunStyle, b: RunStyle): boolean {
+  return a.size === b.size && a.color === b.color && a.font.family === b.font.family && a.font.bold === b.font.bold && a.font.italic === b.font.italic
+}
+
+function styleOf(element: Element): RunStyle {
+  const style = getComputedStyle(element)
+  const weight = Number.parseInt(style.fontWeight, 10)
+  return {
+    font: { family: pdfFontFamily(style.fontFamily), bold: weight >= 600 || style.fontWeight === 'bold', italic: style.fontStyle === 'italic' },
+    size: Number.parseFloat(style.fontSize) || 16,
+    color: style.color,
+  }
+}
+
+/** The block a piece of text sits in (its paragraph, heading or list item), for its alignment. */
+function blockOf(element: Element | null): Element | null {
+  let at = element
+  while (at) {
+    const display = getComputedStyle(at).display
+    if (display === 'block' || display === 'list-item' || display === 'flex') return at
+    at = at.parentElement
+  }
+  return null
+}
+
+/** Every character of `root` with the box the browser laid it out in, relative to `origin`. */
+function measureChars(root: Element, origin: DOMRect): CharBox[] {
+  const boxes: CharBox[] = []
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+  const range = document.createRange()
+  const styles = new Map<Element, { style: RunStyle; block: Element | null }>()
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent ?? ''
+    const parent = node.parentElement
+    if (!parent || text.length === 0) continue
+    let known = styles.get(parent)
+    if (!known) {
+      known = { style: styleOf(parent), block: blockOf(parent) }
+      styles.set(parent, known)
+    }
+    for (let i = 0; i < text.length; ) {
+      // One code point at a time (an emoji is two UTF-16 units but one box).
+      const code = text.codePointAt(i) ?? 0
+      const length = code > 0xffff ? 2 : 1
+      range.setStart(node, i)
+      range.setEnd(node, i + length)
+      const rects = range.getClientRects()
+      const rect = rects[rects.length - 1]
+      if (rect && rect.height > 0) {
+        boxes.push({
+          char: text.slice(i, i + length),
+          left: rect.left - origin.left,
+          right: rect.right - origin.left,
+          top: rect.top - origin.top,
+          bottom: rect.bottom - origin.top,
+          style: known.style,
+          block: known.block,
+        })
+      }
+      i += length
+    }
+  }
+  return boxes
+}
+
+type Run = { text: string; left: number; right: number; top: number; bottom: number; style: RunStyle; align: 'start' | 'middle' | 'end' }
+
+/** Characters grouped into runs: one line of one style. */
+function runsOf(boxes: CharBox[]): Run[] {
+  const runs: Run[] = []
+  let run: Run | null = null
+  let runBlock: Element | null = null
+  for (const box of boxes) {
+    const height = box.bottom - box.top
+    const sameLine = run !== null && Math.abs(box.top - run.top) < height / 2 && box.left >= run.right - height / 2
+    if (run && sameLine && runBlock === box.block && sameStyle(run.style, box.style)) {
+      run.text += box.char
+      run.right = Math.max(run.right, box.right)
+      run.bottom = Math.max(run.bottom, box.bottom)
+      continue
+    }
+    const textAlign = box.block ? getComputedStyle(box.block).textAlign : 'start'
+    run = {
+      text: box.char,
+      left: box.left,
+      right: box.right,
+      top: box.top,
+      bottom: box.bottom,
+      style: box.style,
+      align: textAlign === 'center' ? 'middle' : textAlign === 'right' || textAlign === 'end' ? 'end' : 'start',
+    }
+    runBlock = box.block
+    runs.push(run)
+  }
+  return runs
+    .map((r) => ({ ...r, text: r.text.replace(/\s+$/u, '') }))
+    .filter((r) => r.text.trim().length > 0)
+}
+
+/** Where, in a line box of the label's font, the baseline sits (ascent over ascent plus descent). */
+const BASELINE_RATIO = 0.78
+
+function textElement(run: Run, measure: MeasureText): SVGTextElement {
+  const text = toWinAnsi(run.text.replace(/\s+/gu, ' '))
+  const width = run.right - run.left
+  // The PDF font is not the board's: shrink a line that would come out wider than on the board.
+  const natural = measure(text, run.style.font, run.style.size)
+  const size = natural > width && natural > 0 ? run.style.size * Math.max(0.6, width / natural) : run.style.size
+  const x = run.align === 'middle' ? (run.left + run.right) / 2 : run.align === 'end' ? run.right : run.left
+  const element = document.createElementNS(SVG_NS, 'text')
+  element.setAttribute('x', String(x))
+  element.setAttribute('y', String(run.top + (run.bottom - run.top) * BASELINE_RATIO))
+  element.setAttribute('font-family', run.style.font.family)
+  element.setAttribute('font-size', String(size))
+  element.setAttribute('font-weight', run.style.font.bold ? 'bold' : 'normal')
+  element.setAttribute('font-style', run.style.font.italic ? 'italic' : 'normal')
+  element.setAttribute('fill', run.style.color)
+  element.setAttribute('text-anchor', run.align)
+  element.setAttributeNS('http://www.w3.org/XML/1998/namespace', 'xml:space', 'preserve')
+  element.textContent = text
+  return element
+}
+
+/**
+ * Replaces every <foreignObject> of `svg` (tldraw's export) by SVG text drawn where the browser
+ * puts its lines, and points every <text> at a standard PDF font with text it can encode.
+ */
+export function foreignObjectsToText(svg: SVGSVGElement, measure: MeasureText): void {
+  const host = document.createElement('div')
+  // Laid out (so it can be measured) but never seen or reached.
+  host.style.cssText = 'position:fixed;left:0;top:0;width:0;height:0;overflow:hidden;visibility:hidden;pointer-events:none'
+  host.setAttribute('aria-hidden', 'true')
+  document.body.append(host)
+  try {
+    for (const fo of [...svg.querySelectorAll('foreignObject')]) {
+      const width = Number.parseFloat(fo.getAttribute('width') ?? '0')
+      const height = Number.parseFloat(fo.getAttribute('height') ?? '0')
+      const x = Number.parseFloat(fo.getAttribute('x') ?? '0') || 0
+      const y = Number.parseFloat(fo.getAttribute('y') ?? '0') || 0
+      // Measured alone, at its own size and without the shape's rotation, in its own units.
+      // tldraw inlined every computed style into it, and the page has the board's fonts.
+      const probe = document.createElementNS(SVG_NS, 'svg')
+      probe.setAttribute('width', String(width))
+      probe.setAttribute('height', String(height))
+      probe.style.position = 'absolute'
+      const clone = fo.cloneNode(true) as SVGForeignObjectElement
+      clone.setAttribute('x', '0')
+      clone.setAttribute('y', '0')
+      probe.append(clone)
+      host.append(probe)
+      const runs = runsOf(measureChars(clone, probe.getBoundingClientRect()))
+      probe.remove()
+      const group = document.createElementNS(SVG_NS, 'g')
+      if (x || y) group.setAttribute('transform', `translate(${x} ${y})`)
+      for (const run of runs) group.append(textElement(run, measure))
+      fo.replaceWith(group)
+    }
+    for (const text of svg.querySelectorAll('text')) {
+      const family = text.getAttribute('font-family') ?? text.style.fontFamily
+      if (family) {
+        text.setAttribute('font-family', pdfFontFamily(family))
+        text.style.removeProperty('font-family')
+      }
+      for (const node of [...text.childNodes]) {
+        if (node.nodeType === Node.TEXT_NODE) node.textContent = toWinAnsi(node.textContent ?? '')
+        else if (node instanceof Element) node.textContent = toWinAnsi(node.textContent ?? '')
+      }
+    }
+  } finally {
+    host.remove()
+  }
+}
