@@ -29,6 +29,7 @@ import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
 import { docFromState, readRecords, toTldrFile } from '../sync/boardDocument.ts'
 import { isReportFormat, renderReport, REPORT_FORMATS, REPORT_MEDIA_TYPES } from '../../shared/journey/boardReport.ts'
+import { reportLanguage } from '../../shared/journey/labelsByLocale.ts'
 import type { Limits } from '../../shared/limits.ts'
 import type { Boards } from '../boards.ts'
 import type { Log } from '../log.ts'
@@ -187,10 +188,13 @@ export function createApiRouter({ boards, limits, log, failedKeys, creations, ro
       throw new HttpError(400, ApiErrorCode.badRequest, `format must be one of: ${REPORT_FORMATS.join(', ')}`)
     }
     const date = new Date().toISOString().slice(0, 10)
+    // In the language the facilitator picks (?lang=it|es|lv|en); English otherwise.
+    const language = reportLanguage(req.query.lang)
     const body = await withBoardDoc(record.id, (doc) =>
       renderReport(format, {
         title: record.title,
         date,
+        ...language,
         records: readRecords(doc) as unknown as TLRecord[],
         vote: doc.getMap(DocKeys.session).get('vote'),
         ballots: doc.getMap(DocKeys.ballots).toJSON(),

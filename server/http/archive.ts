@@ -15,6 +15,7 @@ import { ApiErrorCode, KEY_HEADER, type CreateBoardResponse } from '../../shared
 import { DocKeys } from '../../shared/protocol.ts'
 import { assetPath } from '../../shared/assets.ts'
 import { renderReport } from '../../shared/journey/boardReport.ts'
+import { reportLanguage } from '../../shared/journey/labelsByLocale.ts'
 import type { Limits } from '../../shared/limits.ts'
 import type { Role } from '../../shared/roles.ts'
 import type { Boards } from '../boards.ts'
@@ -167,6 +168,7 @@ export function createArchiveRouter({ boards, rooms, store, assets, limits, log,
       const contents = {
         title: record.title,
         date: date.slice(0, 10),
+        ...reportLanguage(req.query.lang),
         records: readRecords(doc) as unknown as TLRecord[],
         vote: doc.getMap(DocKeys.session).get('vote'),
         ballots: doc.getMap(DocKeys.ballots).toJSON(),

@@ -34,3 +34,13 @@ export function journeyLabels(locale: string): Translate {
     return typeof text === 'string' && text !== '' ? text : JOURNEY_LABELS_EN[key]
   }
 }
+
+/**
+ * The labels and language tag for a report in the language asked for (a query parameter,
+ * untrusted): one of ours, or English.
+ */
+export function reportLanguage(requested: unknown): { t: Translate; lang: string } {
+  const tag = typeof requested === 'string' ? requested.toLowerCase().split(/[-_]/)[0] ?? '' : ''
+  const lang = tag === 'it' || tag === 'es' || tag === 'lv' ? tag : 'en'
+  return { t: journeyLabels(lang), lang }
+}

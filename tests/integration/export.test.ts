@@ -7,6 +7,7 @@ import { YKeyValue } from 'y-utility/y-keyvalue'
 import type { TLRecord } from '@tldraw/tlschema'
 import { createTemplate, withCardKind, renderReport } from '../../shared/journey/index.ts'
 import { DocKeys } from '../../shared/protocol.ts'
+import { journeyLabels, reportLanguage } from '../../shared/journey/labelsByLocale.ts'
 import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
 import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
 import { connectClient, type TestClient } from '../helpers/clients.ts'
@@ -89,6 +90,13 @@ it('exports the journey map as md, csv, html and json for the facilitator, the s
   }
   const csv = await (await get('csv')).text()
   expect(csv).toContain('Queue at the desk')
+  // In the language the facilitator picks: the same report, Latvian labels.
+  const latvian = await (
+    await fetch(`${server.url}/api/boards/${board.id}/export?format=csv&lang=lv`, { headers: { 'x-board-key': board.facilitatorKey } })
+  ).text()
+  expect(latvian).toBe(renderReport('csv', { title: 'Library cards', date, records, ...reportLanguage('lv') }))
+  expect(latvian.split('\r\n')[0]).toContain(journeyLabels('lv')('report.column.stage'))
+  expect(latvian.split('\r\n')[0]).not.toBe(csv.split('\r\n')[0])
   const html = await (await get('html')).text()
   expect(html).not.toContain('<script>alert(1)</script>')
   expect(html).toContain('&lt;script&gt;')
