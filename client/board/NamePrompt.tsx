@@ -3,6 +3,7 @@
  * one (optional: "prefer not to say" is always there), and the notice on what is stored: the
  * facilitator's own wording for the board, or ours.
  */
+import { LanguagePicker } from '../ui/LanguagePicker.tsx'
 import { useId, useState, type FormEvent } from 'react'
 import type { Group } from '../../shared/session.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
@@ -43,6 +44,7 @@ export function NamePrompt({ initial, groups, notice, onSubmit }: Props) {
   return (
     <Dialog title={t('name.title')} onClose={() => undefined} dismissible={false} testId="name-prompt">
       <form onSubmit={submit} noValidate className="stack">
+        <LanguagePicker />
         <label htmlFor={inputId}>{t('name.label')}</label>
         <input
           id={inputId}

@@ -4,6 +4,7 @@
  * be stopped) here and in the banner. A drawer at the side on a wide screen, a sheet from the
  * bottom on a phone; not modal, so the board stays visible and live behind it.
  */
+import { LanguagePicker } from '../ui/LanguagePicker.tsx'
 import { useEffect, useId, useRef } from 'react'
 import { useValue } from 'tldraw'
 import { useI18n } from '../i18n/I18nProvider.tsx'
@@ -124,6 +125,8 @@ export function ParticipantsPanel() {
         <summary>{t('people.notice.title')}</summary>
         <p className="notice-text">{board.settings.notice || t('join.notice.default')}</p>
       </details>
+      {/* Switching language keeps the board, the camera and the selection as they are. */}
+      <LanguagePicker />
     </aside>
   )
 }
