@@ -42,7 +42,7 @@ export const enA11y = {
     'no serious or critical problem. For a few of tldraw’s labels (the page menu and the zoom button) axe could not work out the contrast by itself; we checked them by eye. The contrast of text on shapes depends on the colours chosen.',
   'a11y.limits.language.title': 'Languages',
   'a11y.limits.language.body':
-    'The interface is available in English, Italian, Spanish and Latvian, and tldraw’s menus follow the same choice (the Latvian translation of tldraw’s menus is our own). Some of our texts are not yet translated into Italian, Spanish and Latvian; they show in English, and are not marked as English for screen readers (WCAG 3.1.2).',
+    'The interface is available in English, Italian, Spanish and Latvian, and tldraw’s menus follow the same choice (the Latvian translation of tldraw’s menus is our own). What people write on the board stays in the language they wrote it in, and is not marked with that language for screen readers (WCAG 3.1.2); nor is tldraw’s “Get a license” badge, which tldraw shows only in English.',
 
   'a11y.alternatives.title': 'Accessible ways to take part',
   'a11y.alternatives.intro': 'Everything that matters on a board can also be read and added without the canvas:',
