@@ -4,7 +4,7 @@
  * facilitator's own wording for the board, or ours.
  */
 import { LanguagePicker } from '../ui/LanguagePicker.tsx'
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import type { Group } from '../../shared/session.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { Dialog } from '../ui/Dialog.tsx'
@@ -32,6 +32,13 @@ export function NamePrompt({ initial, groups, notice, onSubmit }: Props) {
   // '' is "prefer not to say"; undefined: nothing chosen yet, which counts as the same.
   const [group, setGroup] = useState<Group | '' | undefined>(undefined)
   const [error, setError] = useState<string | null>(null)
+  // The name field takes focus, not the language picker above it: the dialog's showModal()
+  // (in Dialog's effect, which runs before this one) focuses its first control, and React's
+  // autoFocus has already run by then.
+  const nameInput = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    nameInput.current?.focus()
+  }, [])
   function submit(event: FormEvent) {
     event.preventDefault()
     const clean = name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME_LENGTH)
@@ -47,6 +54,7 @@ export function NamePrompt({ initial, groups, notice, onSubmit }: Props) {
         <LanguagePicker />
         <label htmlFor={inputId}>{t('name.label')}</label>
         <input
+          ref={nameInput}
           id={inputId}
           name="displayName"
           type="text"

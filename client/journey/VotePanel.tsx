@@ -5,7 +5,7 @@
  * take one back); everyone sees the results, split by declared group, once they may. Closing
  * keeps the results. Viewers watch, they don't vote.
  */
-import { useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import type * as Y from 'yjs'
 import type { Role } from '../../shared/roles.ts'
 import { randomToken } from '../../shared/ids.ts'
@@ -82,7 +82,7 @@ function StartForm({ doc, model, userId, serverNow, onStarted }: { doc: Y.Doc; m
         onStarted(vote)
       }}
     >
-      <h3>{t('journey.vote.start.title')}</h3>
+      <h3 tabIndex={-1}>{t('journey.vote.start.title')}</h3>
       <label htmlFor={ids.question}>{t('journey.vote.question')}</label>
       <input
         id={ids.question}
@@ -244,15 +244,45 @@ export function VotePanel({
 }) {
   const t = useT()
   const [starting, setStarting] = useState(false)
-  const update = (patch: Partial<VoteSession>) => vote && writeVote(doc, { ...vote, ...patch })
+  // Starting, revealing, closing or clearing removes the button just pressed: focus moves to
+  // the heading of what replaces it, not to the page.
+  const root = useRef<HTMLDivElement>(null)
+  const refocus = useRef(false)
+  useEffect(() => {
+    if (!refocus.current) return
+    refocus.current = false
+    root.current?.querySelector<HTMLElement>('h3')?.focus()
+  })
+  const update = (patch: Partial<VoteSession>) => {
+    refocus.current = true
+    if (vote) writeVote(doc, { ...vote, ...patch })
+  }
 
   if (!vote || starting) {
     return (
-      <div className="jk-stack" data-testid="vote-panel">
+      <div className="jk-stack" data-testid="vote-panel" ref={root}>
         {!vote && <p data-testid="vote-none">{t('journey.vote.none')}</p>}
-        {canRun && <StartForm doc={doc} model={model} userId={userId} serverNow={serverNow} onStarted={() => setStarting(false)} />}
+        {canRun && (
+          <StartForm
+            doc={doc}
+            model={model}
+            userId={userId}
+            serverNow={serverNow}
+            onStarted={() => {
+              refocus.current = true
+              setStarting(false)
+            }}
+          />
+        )}
         {starting && (
-          <button type="button" className="button" onClick={() => setStarting(false)}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              refocus.current = true
+              setStarting(false)
+            }}
+          >
             {t('share.cancel')}
           </button>
         )}
@@ -267,8 +297,8 @@ export function VotePanel({
   })
   const myDots = [...voting.mine]
   return (
-    <div className="jk-stack" data-testid="vote-panel" data-status={vote.status}>
-      <h3 data-testid="vote-question-text">{vote.question || t('journey.vote.untitled')}</h3>
+    <div className="jk-stack" data-testid="vote-panel" data-status={vote.status} ref={root}>
+      <h3 tabIndex={-1} data-testid="vote-question-text">{vote.question || t('journey.vote.untitled')}</h3>
       <p className="jk-vote-status" data-testid="vote-status">
         <strong>{t(STATUS_KEYS[vote.status])}</strong> · {details}
       </p>
@@ -327,10 +357,26 @@ export function VotePanel({
           )}
           {vote.status === 'closed' && (
             <>
-              <button type="button" className="button" onClick={() => setStarting(true)} data-testid="vote-new">
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  refocus.current = true
+                  setStarting(true)
+                }}
+                data-testid="vote-new"
+              >
                 {t('journey.vote.startNew')}
               </button>
-              <button type="button" className="button button-danger-outline" onClick={() => writeVote(doc, null)} data-testid="vote-clear">
+              <button
+                type="button"
+                className="button button-danger-outline"
+                onClick={() => {
+                  refocus.current = true
+                  writeVote(doc, null)
+                }}
+                data-testid="vote-clear"
+              >
                 {t('journey.vote.clear')}
               </button>
             </>
