@@ -111,13 +111,14 @@ async function download(path: string, key: string): Promise<DownloadedFile> {
 }
 
 /** Facilitator: the structured report of the board's journey maps, rendered by the server. */
-export function downloadReport(id: string, key: string, format: ReportFormat): Promise<DownloadedFile> {
-  return download(`${boardUrl(id)}/export?format=${format}`, key)
+export function downloadReport(id: string, key: string, format: ReportFormat, lang = document.documentElement.lang): Promise<DownloadedFile> {
+  // In the facilitator's language (the page's, kept by the i18n layer): the server's labels.
+  return download(`${boardUrl(id)}/export?format=${format}&lang=${encodeURIComponent(lang)}`, key)
 }
 
 /** Facilitator: the board as a zip (board.tldr, uploads, reports, metadata, README). */
-export function downloadArchive(id: string, key: string): Promise<DownloadedFile> {
-  return download(`${boardUrl(id)}/archive`, key)
+export function downloadArchive(id: string, key: string, lang = document.documentElement.lang): Promise<DownloadedFile> {
+  return download(`${boardUrl(id)}/archive?lang=${encodeURIComponent(lang)}`, key)
 }
 
 /** Anyone: a .tldr file or a board archive becomes a new board; answers its links. */
