@@ -191,7 +191,6 @@ export default function ExportDialog({ onClose }: { onClose: () => void }) {
               </label>
             ))}
           </fieldset>
-          <p className="hint">{t('export.pdf.fonts')}</p>
           <button type="button" className="button button-primary" disabled={disabled} onClick={() => void downloadPdf()} data-testid="export-pdf">
             {busyLabel('pdf', t('export.pdf.download'))}
           </button>

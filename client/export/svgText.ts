@@ -4,42 +4,39 @@
  * every such label is laid out by the browser once more, measured line by line, and replaced
  * by SVG <text> at the same place, so the PDF carries real, selectable, searchable text.
  *
- * PDF text uses the PDF standard fonts (Helvetica, Times, Courier): jsPDF can only embed
- * TrueType fonts and tldraw ships its fonts as WOFF2, which jsPDF cannot read. Those fonts
- * encode Windows-1252 only, so other letters are folded to their base letter (ā to a) or
- * shown as "?" rather than turning the whole line into garbage (see toWinAnsi).
+ * PDF text is set in DejaVu fonts embedded in the PDF (see pdfExport.ts): tldraw ships its own
+ * fonts as WOFF2, which jsPDF cannot read, while DejaVu is TrueType and covers Latvian, the
+ * rest of Latin, Greek and Cyrillic. What a font has no glyph for (emoji, mostly) is replaced
+ * rather than silently dropped (PdfFonts.fit).
  */
 
 const SVG_NS = 'http://www.w3.org/2000/svg'
 
-export type PdfFont = { family: 'helvetica' | 'times' | 'courier'; bold: boolean; italic: boolean }
-/** Width of `text` in the PDF font at `size` (board units). */
-export type MeasureText = (text: string, font: PdfFont, size: number) => number
+/** The fonts embedded in the PDF, by their jsPDF names (which svg2pdf matches font-family against). */
+export const PDF_FAMILIES = { sans: 'dejavusans', serif: 'dejavuserif', mono: 'dejavumono' } as const
+export type PdfFamily = (typeof PDF_FAMILIES)[keyof typeof PDF_FAMILIES]
+export type PdfFont = { family: PdfFamily; bold: boolean; italic: boolean }
 
-/** Windows-1252's letters and signs above U+00FF, which the standard PDF fonts do have. */
-const CP1252_EXTRAS = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ')
-
-/** `text` in what the standard PDF fonts can show: other letters lose their accents, or become "?". */
-export function toWinAnsi(text: string): string {
-  let out = ''
-  for (const char of text.normalize('NFC')) {
-    const code = char.codePointAt(0) ?? 0
-    if (code <= 0xff || CP1252_EXTRAS.has(char)) {
-      out += char
-      continue
-    }
-    const base = char.normalize('NFD').replace(/\p{M}+/gu, '')
-    out += [...base].every((c) => (c.codePointAt(0) ?? 0) <= 0xff || CP1252_EXTRAS.has(c)) && base ? base : '?'
-  }
-  return out
+/** The PDF's fonts, as svgText needs them. */
+export type PdfFonts = {
+  /** Makes sure these fonts are in the PDF (they are fetched the first time). */
+  load(fonts: readonly PdfFont[]): Promise<void>
+  /** Width of `text` in a loaded font at `size` (board units). */
+  measure(text: string, font: PdfFont, size: number): number
+  /** `text` as a loaded font can show it: what it has no glyph for is replaced. */
+  fit(text: string, font: PdfFont): string
 }
 
-/** The PDF standard font closest to a CSS font-family of tldraw's (draw, sans, serif, mono). */
-export function pdfFontFamily(cssFamily: string): PdfFont['family'] {
+/** The embedded font closest to a CSS font-family of tldraw's (draw, sans, serif, mono). */
+export function pdfFontFamily(cssFamily: string): PdfFamily {
   const family = cssFamily.toLowerCase()
-  if (family.includes('mono') || family.includes('courier')) return 'courier'
-  if (family.includes('serif') && !family.includes('sans')) return 'times'
-  return 'helvetica'
+  if (family.includes('mono') || family.includes('courier')) return PDF_FAMILIES.mono
+  if (family.includes('serif') && !family.includes('sans')) return PDF_FAMILIES.serif
+  return PDF_FAMILIES.sans
+}
+
+function isBold(weight: string): boolean {
+  return weight === 'bold' || weight === 'bolder' || Number.parseInt(weight, 10) >= 600
 }
 
 type CharBox = { char: string; left: number; right: number; top: number; bottom: number; style: RunStyle; block: Element | null }
@@ -51,9 +48,8 @@ function sameStyle(a: RunStyle, b: RunStyle): boolean {
 
 function styleOf(element: Element): RunStyle {
   const style = getComputedStyle(element)
-  const weight = Number.parseInt(style.fontWeight, 10)
   return {
-    font: { family: pdfFontFamily(style.fontFamily), bold: weight >= 600 || style.fontWeight === 'bold', italic: style.fontStyle === 'italic' },
+    font: { family: pdfFontFamily(style.fontFamily), bold: isBold(style.fontWeight), italic: style.fontStyle === 'italic' || style.fontStyle.startsWith('oblique') },
     size: Number.parseFloat(style.fontSize) || 16,
     color: style.color,
   }
@@ -147,20 +143,18 @@ function runsOf(boxes: CharBox[]): Run[] {
 /** Where, in a line box of the label's font, the baseline sits (ascent over ascent plus descent). */
 const BASELINE_RATIO = 0.78
 
-function textElement(run: Run, measure: MeasureText): SVGTextElement {
-  const text = toWinAnsi(run.text.replace(/\s+/gu, ' '))
+function textElement(run: Run, fonts: PdfFonts): SVGTextElement {
+  const text = fonts.fit(run.text.replace(/\s+/gu, ' '), run.style.font)
   const width = run.right - run.left
   // The PDF font is not the board's: shrink a line that would come out wider than on the board.
-  const natural = measure(text, run.style.font, run.style.size)
+  const natural = fonts.measure(text, run.style.font, run.style.size)
   const size = natural > width && natural > 0 ? run.style.size * Math.max(0.6, width / natural) : run.style.size
   const x = run.align === 'middle' ? (run.left + run.right) / 2 : run.align === 'end' ? run.right : run.left
   const element = document.createElementNS(SVG_NS, 'text')
   element.setAttribute('x', String(x))
   element.setAttribute('y', String(run.top + (run.bottom - run.top) * BASELINE_RATIO))
-  element.setAttribute('font-family', run.style.font.family)
+  setFont(element, run.style.font)
   element.setAttribute('font-size', String(size))
-  element.setAttribute('font-weight', run.style.font.bold ? 'bold' : 'normal')
-  element.setAttribute('font-style', run.style.font.italic ? 'italic' : 'normal')
   element.setAttribute('fill', run.style.color)
   element.setAttribute('text-anchor', run.align)
   element.setAttributeNS('http://www.w3.org/XML/1998/namespace', 'xml:space', 'preserve')
@@ -168,16 +162,35 @@ function textElement(run: Run, measure: MeasureText): SVGTextElement {
   return element
 }
 
+/** Points an SVG element at an embedded font, in the words svg2pdf matches against jsPDF's fonts. */
+function setFont(element: Element, font: PdfFont): void {
+  element.setAttribute('font-family', font.family)
+  element.setAttribute('font-weight', font.bold ? 'bold' : 'normal')
+  element.setAttribute('font-style', font.italic ? 'italic' : 'normal')
+  if (element instanceof SVGElement) for (const p of ['font-family', 'font-weight', 'font-style', 'font']) element.style.removeProperty(p)
+}
+
+/** A font property of an SVG element, set on it or on the closest ancestor that sets it. */
+function inherited(element: Element, property: string): string {
+  for (let at: Element | null = element; at; at = at.parentElement) {
+    const value = (at instanceof SVGElement ? at.style.getPropertyValue(property) : '') || at.getAttribute(property)
+    if (value && value !== 'inherit') return value
+  }
+  return ''
+}
+
 /**
  * Replaces every <foreignObject> of `svg` (tldraw's export) by SVG text drawn where the browser
- * puts its lines, and points every <text> at a standard PDF font with text it can encode.
+ * puts its lines, points every <text> at an embedded PDF font (loaded here) and keeps to what
+ * that font can show.
  */
-export function foreignObjectsToText(svg: SVGSVGElement, measure: MeasureText): void {
+export async function foreignObjectsToText(svg: SVGSVGElement, fonts: PdfFonts): Promise<void> {
   const host = document.createElement('div')
   // Laid out (so it can be measured) but never seen or reached.
   host.style.cssText = 'position:fixed;left:0;top:0;width:0;height:0;overflow:hidden;visibility:hidden;pointer-events:none'
   host.setAttribute('aria-hidden', 'true')
   document.body.append(host)
+  const labels: { fo: SVGForeignObjectElement; x: number; y: number; runs: Run[] }[] = []
   try {
     for (const fo of [...svg.querySelectorAll('foreignObject')]) {
       const width = Number.parseFloat(fo.getAttribute('width') ?? '0')
@@ -195,25 +208,37 @@ export function foreignObjectsToText(svg: SVGSVGElement, measure: MeasureText): 
       clone.setAttribute('y', '0')
       probe.append(clone)
       host.append(probe)
-      const runs = runsOf(measureChars(clone, probe.getBoundingClientRect()))
+      labels.push({ fo, x, y, runs: runsOf(measureChars(clone, probe.getBoundingClientRect())) })
       probe.remove()
-      const group = document.createElementNS(SVG_NS, 'g')
-      if (x || y) group.setAttribute('transform', `translate(${x} ${y})`)
-      for (const run of runs) group.append(textElement(run, measure))
-      fo.replaceWith(group)
-    }
-    for (const text of svg.querySelectorAll('text')) {
-      const family = text.getAttribute('font-family') ?? text.style.fontFamily
-      if (family) {
-        text.setAttribute('font-family', pdfFontFamily(family))
-        text.style.removeProperty('font-family')
-      }
-      for (const node of [...text.childNodes]) {
-        if (node.nodeType === Node.TEXT_NODE) node.textContent = toWinAnsi(node.textContent ?? '')
-        else if (node instanceof Element) node.textContent = toWinAnsi(node.textContent ?? '')
-      }
     }
   } finally {
     host.remove()
+  }
+
+  // tldraw's own <text> (and <tspan>), with the font each asks for.
+  const texts = [...svg.querySelectorAll('text, tspan')].map((element) => ({
+    element,
+    font: {
+      family: pdfFontFamily(inherited(element, 'font-family')),
+      bold: isBold(inherited(element, 'font-weight')),
+      italic: /italic|oblique/.test(inherited(element, 'font-style')),
+    } satisfies PdfFont,
+  }))
+  const base: PdfFont = { family: PDF_FAMILIES.sans, bold: false, italic: false }
+  await fonts.load([base, ...labels.flatMap((l) => l.runs.map((r) => r.style.font)), ...texts.map((t) => t.font)])
+
+  // Whatever names no font of its own falls back to the embedded sans, not to a standard PDF font.
+  setFont(svg, base)
+  for (const { fo, x, y, runs } of labels) {
+    const group = document.createElementNS(SVG_NS, 'g')
+    if (x || y) group.setAttribute('transform', `translate(${x} ${y})`)
+    for (const run of runs) group.append(textElement(run, fonts))
+    fo.replaceWith(group)
+  }
+  for (const { element, font } of texts) {
+    setFont(element, font)
+    for (const node of element.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE) node.textContent = fonts.fit(node.textContent ?? '', font)
+    }
   }
 }

@@ -2,7 +2,8 @@
  * Exports in a real browser, from a board with a journey map, a stakeholder map (page 1) and a
  * persona (page 2): a PNG of one frame has the frame's size; an SVG carries its fonts; the PDF
  * has one page per frame in reading order, each titled (as text) with the frame's name and the
- * board's title, and the cards' text is text too; the .tldr file imports into a new board that
+ * board's title, and the cards' text is text too, Latvian and Cyrillic letters included (the PDF
+ * embeds a font for them); the .tldr file imports into a new board that
  * shows the same shapes; an import the server refuses says why and changes nothing.
  */
 import { readFile } from 'node:fs/promises'
@@ -89,9 +90,11 @@ async function picture(boardId: string, key: string, n: number, bytes: Buffer, m
   ] as unknown as TLRecord[]
 }
 
-/** The frames, in reading order, and what is drawn in them. */
-const FRAMES = ['Citizen journey map', 'Stakeholder map', 'Persona and empathy map']
-const CARD_TEXTS = ['Long queue', 'Online form']
+/** The frames, in reading order (the stakeholder map renamed in Latvian), and what is drawn in them. */
+const LATVIAN_FRAME = 'Ieinteresēto pušu karte — Привет'
+const FRAMES = ['Citizen journey map', LATVIAN_FRAME, 'Persona and empathy map']
+const LATVIAN_CARD = 'Klientu ceļa karte — ā ē ī ķ ļ ņ š ū ž; Привет'
+const CARD_TEXTS = ['Long queue', 'Online form', LATVIAN_CARD]
 
 /**
  * Writes the maps into the board through a real y-websocket client, onto the page the
@@ -110,10 +113,14 @@ async function seedMaps(boardId: string, key: string, page: Page): Promise<{ jou
     const persona = createTemplate('persona', { parentId: 'page:second' as never, x: 0, y: 0, newId }) as unknown as TLRecord[]
     const frame = journey[0] as unknown as { id: string; props: { w: number; h: number }; meta: { codesign: { geometry: { headerW: number; headerH: number } } } }
     const { headerW, headerH } = frame.meta.codesign.geometry
+    const stakeholderFrame = stakeholders[0] as unknown as { type: string; props: { name: string } }
+    if (stakeholderFrame.type !== 'frame') throw new Error('the stakeholder map starts with its frame')
+    stakeholderFrame.props.name = LATVIAN_FRAME
     const records: TLRecord[] = [
       ...journey,
       card('shape:card1', frame.id, headerW + 20, headerH + 20, CARD_TEXTS[0] ?? '', 'painPoint'),
       card('shape:card2', frame.id, headerW + 540, headerH + 20, CARD_TEXTS[1] ?? '', 'touchpoint'),
+      card('shape:card3', frame.id, headerW + 1060, headerH + 20, CARD_TEXTS[2] ?? '', 'quote'),
       // A PNG and a GIF (which jsPDF cannot draw as it is) in the journey map.
       ...(await picture(boardId, key, 1, makePng(40, 30), 'image/png', { parentId: frame.id, x: headerW + 20, y: headerH + 300 })),
       ...(await picture(boardId, key, 2, GIF, 'image/gif', { parentId: frame.id, x: headerW + 540, y: headerH + 300 })),
@@ -174,13 +181,41 @@ function pdfObjects(bytes: Buffer): Map<number, PdfObject> {
   return objects
 }
 
-/** The strings a content stream shows (Tj and TJ operands), PDF escapes undone. */
-function shownText(content: string): string[] {
+/** What a ToUnicode CMap (as jsPDF writes it: bfchar and bfrange entries) maps each code to. */
+function toUnicode(cmap: string): Map<number, string> {
+  const map = new Map<number, string>()
+  const hexText = (hex: string) => String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((u) => Number.parseInt(u, 16)))
+  for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const [, code, text] of (block[1] ?? '').matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) map.set(Number.parseInt(code ?? '', 16), hexText(text ?? ''))
+  }
+  for (const block of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const [, lo, hi, start] of (block[1] ?? '').matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) {
+      const first = Number.parseInt(start ?? '', 16)
+      for (let code = Number.parseInt(lo ?? '', 16); code <= Number.parseInt(hi ?? '', 16); code++) map.set(code, String.fromCharCode(first + code - Number.parseInt(lo ?? '', 16)))
+    }
+  }
+  return map
+}
+
+/**
+ * The strings a content stream shows (Tj and TJ operands), as text: literal strings with PDF
+ * escapes undone; hex strings of an embedded font (Identity-H: two bytes a glyph) through the
+ * ToUnicode CMap of the font last chosen with Tf. `fonts` maps a font's resource name to it.
+ */
+function shownText(content: string, fonts: Map<string, Map<number, string>>): string[] {
   const strings: string[] = []
-  const literal = /\((?:\\.|[^\\)])*\)/g
-  for (const op of content.matchAll(/(\((?:\\.|[^\\)])*\))\s*Tj|\[((?:\\.|[^\]])*)\]\s*TJ/g)) {
-    const parts = op[1] ? [op[1]] : [...(op[2] ?? '').matchAll(literal)].map((m) => m[0])
-    strings.push(parts.map((p) => p.slice(1, -1).replace(/\\([()\\])/g, '$1')).join(''))
+  const operand = /\((?:\\.|[^\\)])*\)|<[0-9a-fA-F\s]*>/g
+  let cmap: Map<number, string> | undefined
+  const decode = (s: string) => {
+    if (s.startsWith('(')) return s.slice(1, -1).replace(/\\([()\\])/g, '$1')
+    const hex = s.slice(1, -1).replace(/\s+/g, '')
+    if (!cmap) return String.fromCharCode(...(hex.match(/.{2}/g) ?? []).map((b) => Number.parseInt(b, 16)))
+    const glyphs = cmap
+    return (hex.match(/.{4}/g) ?? []).map((g) => glyphs.get(Number.parseInt(g, 16)) ?? '\uFFFD').join('')
+  }
+  for (const op of content.matchAll(/\/([^\s/]+)\s+[\d.]+\s+Tf|(\((?:\\.|[^\\)])*\)|<[0-9a-fA-F\s]*>)\s*Tj|\[((?:\\.|[^\]\\])*)\]\s*TJ/g)) {
+    if (op[1] !== undefined) cmap = fonts.get(op[1])
+    else strings.push((op[2] ? [op[2]] : [...(op[3] ?? '').matchAll(operand)].map((m) => m[0])).map(decode).join(''))
   }
   return strings
 }
@@ -188,15 +223,25 @@ function shownText(content: string): string[] {
 /** Per page, in order: the text shown by its own content stream. And all text of the file. */
 function readPdf(bytes: Buffer): { pages: string[][]; allText: string[] } {
   const objects = pdfObjects(bytes)
+  // Resource name (/F14) of each embedded font with a ToUnicode CMap, and that CMap.
+  const fonts = new Map<string, Map<number, string>>()
+  for (const [, name, id] of bytes.toString('latin1').matchAll(/\/(F\d+) (\d+) 0 R/g)) {
+    const cmapId = /\/ToUnicode (\d+) 0 R/.exec(objects.get(Number(id))?.dict ?? '')?.[1]
+    const cmap = cmapId && objects.get(Number(cmapId))?.stream
+    if (name && cmap) fonts.set(name, toUnicode(cmap.toString('latin1')))
+  }
   const pagesRoot = [...objects.values()].find((o) => /\/Type\s*\/Pages\b/.test(o.dict))
   const kids = [...(/\/Kids\s*\[([^\]]*)\]/.exec(pagesRoot?.dict ?? '')?.[1] ?? '').matchAll(/(\d+) 0 R/g)].map((m) => Number(m[1]))
   const pages = kids.map((id) => {
     const page = objects.get(id)
     if (!page || !/\/Type\s*\/Page\b(?!s)/.test(page.dict)) throw new Error(`object ${id} is not a page`)
     const contents = Number(/\/Contents (\d+) 0 R/.exec(page.dict)?.[1])
-    return shownText(objects.get(contents)?.stream?.toString('latin1') ?? '')
+    return shownText(objects.get(contents)?.stream?.toString('latin1') ?? '', fonts)
   })
-  const allText = [...objects.values()].flatMap((o) => (o.stream ? shownText(o.stream.toString('latin1')) : []))
+  // Every stream but the embedded font files (/Length1) and CMaps.
+  const allText = [...objects.values()].flatMap((o) =>
+    o.stream && !/\/Length1\b/.test(o.dict) && !o.stream.includes('begincmap') ? shownText(o.stream.toString('latin1'), fonts) : [],
+  )
   return { pages, allText }
 }
 
@@ -224,7 +269,7 @@ it('exports a frame as PNG at its size, the page as SVG with its fonts, and a PD
   const options = await dialog.getByTestId('export-area').locator('option').allTextContents()
   expect(options.filter((o) => o.startsWith('Frame:'))).toEqual([
     'Frame: Citizen journey map (Page 1)',
-    'Frame: Stakeholder map (Page 1)',
+    `Frame: ${LATVIAN_FRAME} (Page 1)`,
     'Frame: Persona and empathy map (Persona)',
   ])
 
@@ -271,8 +316,12 @@ it('exports a frame as PNG at its size, the page as SVG with its fonts, and a PD
   expect(pdf.bytes.toString('latin1')).toMatch(/\/MediaBox \[0 0 1190\.5\d* 841\.8\d*\]/)
   // Both pictures are in it (the GIF turned into a PNG image).
   expect(pdf.bytes.toString('latin1').match(/\/Subtype \/Image/g)?.length ?? 0).toBeGreaterThanOrEqual(2)
-  // Card and header labels (HTML inside the SVG in tldraw) are text in the PDF, not pictures.
-  for (const text of [...CARD_TEXTS, 'Citizen actions']) expect(allText.join('\n'), text).toContain(text)
+  // Card and header labels (HTML inside the SVG in tldraw) are text in the PDF, not pictures,
+  // Latvian and Cyrillic letters as typed (a card's lines are runs of their own: joined by spaces).
+  const shown = allText.join(' ').replace(/\s+/g, ' ')
+  for (const text of [...CARD_TEXTS, 'Citizen actions']) expect(shown, text).toContain(text)
+  // The embedded font is in the file: the standard PDF fonts have no Cyrillic.
+  expect(pdf.bytes.toString('latin1')).toMatch(/\/BaseFont \/dejavusans\b/)
 })
 
 it('downloads the report (built from the data) and the archive from the server', async () => {
@@ -304,7 +353,7 @@ it('downloads the board as a .tldr file that imports into a new board showing th
   await waitForBoard(alice.page)
   await seedMaps(board.id, board.facilitatorKey, alice.page)
   const before = await shapesByType(alice.page)
-  expect(before).toMatchObject({ note: 2, image: 2, frame: 2 })
+  expect(before).toMatchObject({ note: CARD_TEXTS.length, image: 2, frame: 2 })
 
   const dialog = await openFileDialog(alice.page, 'export')
   const tldr = await download(alice.page, () => dialog.getByTestId('export-tldr').click())

@@ -1,28 +1,18 @@
 /**
- * The pure parts of the client's exports: text made printable in a standard PDF font, the
- * PDF font chosen for each of tldraw's fonts, safe file names, and the file name a download's
+ * The pure parts of the client's exports: the embedded PDF font chosen for each of tldraw's
+ * fonts, safe file names, and the file name a download's
  * Content-Disposition header suggests.
  */
 import { expect, it } from 'vitest'
-import { pdfFontFamily, toWinAnsi } from '../../client/export/svgText.ts'
+import { PDF_FAMILIES, pdfFontFamily } from '../../client/export/svgText.ts'
 import { fileSafe } from '../../client/export/download.ts'
 import { filenameFromDisposition } from '../../client/api.ts'
 
-it('keeps Western European text and Windows-1252 signs as they are for the PDF', () => {
-  expect(toWinAnsi('Café “Ñandú” — 5 € … Šž Œœ Ÿ ß')).toBe('Café “Ñandú” — 5 € … Šž Œœ Ÿ ß')
-})
-
-it('folds letters the standard PDF fonts lack to their base letter, or "?" when there is none', () => {
-  expect(toWinAnsi('Rīga, Jūrmala, Ķekava, Ģirts, Ļaudona, Ņ')).toBe('Riga, Jurmala, Kekava, Girts, Laudona, N')
-  expect(toWinAnsi('Ελλάδα')).toBe('??????')
-  expect(toWinAnsi('ok 👍')).toBe('ok ?')
-})
-
-it('prints tldraw\'s draw and sans fonts in Helvetica, serif in Times and mono in Courier', () => {
-  expect(pdfFontFamily('tldraw_draw, sans-serif')).toBe('helvetica')
-  expect(pdfFontFamily('"tldraw_sans", sans-serif')).toBe('helvetica')
-  expect(pdfFontFamily('tldraw_serif, serif')).toBe('times')
-  expect(pdfFontFamily('tldraw_mono, monospace')).toBe('courier')
+it('prints tldraw\'s draw and sans fonts in DejaVu Sans, serif in DejaVu Serif and mono in DejaVu Sans Mono', () => {
+  expect(pdfFontFamily('tldraw_draw, sans-serif')).toBe(PDF_FAMILIES.sans)
+  expect(pdfFontFamily('"tldraw_sans", sans-serif')).toBe(PDF_FAMILIES.sans)
+  expect(pdfFontFamily('tldraw_serif, serif')).toBe(PDF_FAMILIES.serif)
+  expect(pdfFontFamily('tldraw_mono, monospace')).toBe(PDF_FAMILIES.mono)
 })
 
 it('makes a title safe as a file name, keeping letters of any script', () => {

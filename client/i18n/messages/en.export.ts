@@ -41,8 +41,6 @@ export const enExport = {
   'export.pdf.paper': 'Paper (landscape)',
   'export.pdf.a4': 'A4',
   'export.pdf.a3': 'A3',
-  'export.pdf.fonts':
-    'Drawings stay sharp at any zoom and all text can be searched and copied; text is set in a standard PDF font (letters outside Western European ones lose their accents).',
   'export.pdf.download': 'Download PDF',
   'export.pdf.pageLabel': 'Page {n} of {total}',
 
