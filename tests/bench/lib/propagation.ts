@@ -1,19 +1,22 @@
 /**
- * Edit propagation between real Y.Doc clients: writers set their key of a shared Y.Map at a
- * steady rate, receivers observe the map and record, for every remote edit they see, the time
- * from the writer's `set` to their observer. Only edits sent inside the measurement window
- * count, so that connecting and warming up never show in the figures.
+ * Edit and cursor propagation between real Y.Doc clients. Writers set their key of a shared
+ * Y.Map at a steady rate; receivers observe the map and record, for every remote edit they
+ * see, the time from the writer's `set` to their observer. Cursors carry the time they were
+ * sent in their presence; receivers read it from their awareness. Only what was sent while a
+ * measurement window was open counts (edits and presences carry a flag saying so), so
+ * connecting, warming up and the other servers' turns never show in the figures.
  */
-import * as decoding from 'lib0/decoding'
 import type * as Y from 'yjs'
-import { connectClient, type TestClient } from '../../helpers/clients.ts'
-import { MessageType } from '../../../shared/protocol.ts'
+import type { Awareness } from 'y-protocols/awareness'
 
 /** The Y.Map every benchmark edit goes to. */
 export const MAP_NAME = 'bench'
 
-/** One edit, as written into the map. `t` is when it was written, in epoch milliseconds. */
-export type Edit = { t: number; from: string; seq: number; pad: string }
+/**
+ * One edit, as written into the map. `t` is when it was written, in epoch milliseconds; `w`
+ * is 1 when it was written inside a measurement window.
+ */
+export type Edit = { t: number; w: 0 | 1; from: string; seq: number; pad: string }
 
 /**
  * Epoch milliseconds with sub-millisecond resolution. Date.now() ticks in whole milliseconds,
@@ -23,65 +26,66 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now()
 }
 
-/**
- * A y-websocket client as the browser has it, that also reads our "saved" notices (message
- * type 100): the stock provider logs "Unable to compute message" for each one otherwise.
- */
-export function connectBenchClient(url: string, boardId: string, key: string): TestClient {
-  const client = connectClient(url, boardId, key)
-  client.provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
-    decoding.readVarUint8Array(decoder)
-  }
-  return client
-}
-
 function isEdit(value: unknown): value is Edit {
   if (typeof value !== 'object' || value === null) return false
   const edit = value as Partial<Edit>
   return typeof edit.t === 'number' && typeof edit.from === 'string' && typeof edit.seq === 'number'
 }
 
+/** A writer that can be started and stopped many times; its seq keeps counting. */
 export type Writer = {
   readonly from: string
-  /** Edits written since the writer started. */
+  /** Edits written since it was created. */
   readonly sent: number
-  /** Edits written inside the measurement window. */
+  /** Edits written inside measurement windows. */
   readonly sentInWindow: number
+  /** Writes every 1000/rate ms, the first after `phaseMs`. */
+  start(phaseMs: number): void
   stop(): void
 }
 
 export type PropagationRecorder = {
-  /** Starts counting: edits written from now on are measured. */
+  readonly windowOpen: boolean
   openWindow(): void
+  closeWindow(): void
   /** Stops recording deliveries (after the drain): later arrivals count as lost. */
   stopRecording(): void
-  /** Records every remote edit `client` sees; returns a function that stops observing. */
-  observe(client: TestClient): () => void
-  /** Writes `{ t, from, seq, pad }` under key `from` every 1000/rate ms, the first after `phaseMs`. */
-  startWriter(client: TestClient, from: string, options: { rate: number; bytes: number; phaseMs: number }): Writer
+  /** Records every remote edit `doc` sees; returns a function that stops observing. */
+  observe(doc: Y.Doc): () => void
+  /** Records the latency of every window cursor (a presence with `t` and `w`) `awareness` receives. */
+  observeCursors(awareness: Awareness): () => void
+  createWriter(doc: Y.Doc, from: string, options: { rate: number; bytes: number }): Writer
   /** Latency in ms of each delivery of a window edit (one per edit and receiver). */
   readonly latencies: readonly number[]
+  readonly cursorLatencies: readonly number[]
   readonly delivered: number
   /** A receiver saw an edit again, or an older one after a newer one, of the same writer. */
   readonly duplicates: number
 }
 
 export function createPropagationRecorder(): PropagationRecorder {
-  let windowStart = Number.POSITIVE_INFINITY
+  let windowOpen = false
   let recording = true
   const latencies: number[] = []
+  const cursorLatencies: number[] = []
   let delivered = 0
   let duplicates = 0
 
   return {
+    get windowOpen() {
+      return windowOpen
+    },
     openWindow() {
-      windowStart = nowMs()
+      windowOpen = true
+    },
+    closeWindow() {
+      windowOpen = false
     },
     stopRecording() {
       recording = false
     },
-    observe(client) {
-      const map = client.doc.getMap<Edit>(MAP_NAME)
+    observe(doc) {
+      const map = doc.getMap<Edit>(MAP_NAME)
       // Per writer, the last seq this receiver saw: updates arrive in order on one socket.
       const lastSeq = new Map<string, number>()
       const onChange = (event: Y.YMapEvent<Edit>) => {
@@ -96,7 +100,7 @@ export function createPropagationRecorder(): PropagationRecorder {
             continue
           }
           lastSeq.set(edit.from, edit.seq)
-          if (edit.t < windowStart) continue
+          if (edit.w !== 1) continue
           latencies.push(now - edit.t)
           delivered += 1
         }
@@ -104,22 +108,40 @@ export function createPropagationRecorder(): PropagationRecorder {
       map.observe(onChange)
       return () => map.unobserve(onChange)
     },
-    startWriter(client, from, { rate, bytes, phaseMs }) {
-      const map = client.doc.getMap<Edit>(MAP_NAME)
+    observeCursors(awareness) {
+      const own = awareness.clientID
+      const onUpdate = ({ added, updated }: { added: number[]; updated: number[] }) => {
+        if (!recording) return
+        const now = nowMs()
+        const states = awareness.getStates()
+        for (const id of [...added, ...updated]) {
+          if (id === own) continue
+          const state = states.get(id) as { t?: unknown; w?: unknown } | undefined
+          if (typeof state?.t === 'number' && state.w === 1) cursorLatencies.push(now - state.t)
+        }
+      }
+      awareness.on('update', onUpdate)
+      return () => awareness.off('update', onUpdate)
+    },
+    createWriter(doc, from, { rate, bytes }) {
+      const map = doc.getMap<Edit>(MAP_NAME)
       const pad = 'x'.repeat(bytes)
       let seq = 0
       let sentInWindow = 0
+      let first: ReturnType<typeof setTimeout> | undefined
       let interval: ReturnType<typeof setInterval> | undefined
       const write = () => {
         seq += 1
-        const t = nowMs()
-        map.set(from, { t, from, seq, pad })
-        if (t >= windowStart) sentInWindow += 1
+        const w = windowOpen ? 1 : 0
+        map.set(from, { t: nowMs(), w, from, seq, pad })
+        sentInWindow += w
       }
-      const first = setTimeout(() => {
-        write()
-        interval = setInterval(write, 1000 / rate)
-      }, phaseMs)
+      const stop = () => {
+        clearTimeout(first)
+        clearInterval(interval)
+        first = undefined
+        interval = undefined
+      }
       return {
         from,
         get sent() {
@@ -128,14 +150,21 @@ export function createPropagationRecorder(): PropagationRecorder {
         get sentInWindow() {
           return sentInWindow
         },
-        stop() {
-          clearTimeout(first)
-          clearInterval(interval)
+        start(phaseMs) {
+          stop()
+          first = setTimeout(() => {
+            write()
+            interval = setInterval(write, 1000 / rate)
+          }, phaseMs)
         },
+        stop,
       }
     },
     get latencies() {
       return latencies
+    },
+    get cursorLatencies() {
+      return cursorLatencies
     },
     get delivered() {
       return delivered

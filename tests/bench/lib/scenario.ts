@@ -1,96 +1,101 @@
 /**
  * What a benchmark scenario is and what it reports. A scenario is a function of the options
- * and a context (how to start the server under test, how to report progress, when to stop);
- * each kind of result has its own table (see report.ts). New scenarios add a kind to the
- * union, or return one that exists.
+ * and a context (progress, Ctrl-C, shared resources such as the built client); it returns a
+ * table of figures, one row per server or variant, and its budgets, each with the figure
+ * measured, what it is compared with, the ratio and whether it passes. See report.ts.
  */
-import type { ServerLauncher, StopResult } from './benchServer.ts'
-import type { Summary } from './stats.ts'
-
 export type BenchOptions = {
-  /** Boards, each with its own clients. */
-  boards: number
-  /** Clients per board, writers included. */
-  clients: number
-  /** Clients per board that write. */
-  writers: number
-  /** Edits a second per writer. */
-  rate: number
-  /** Padding bytes per edit. */
-  bytes: number
-  /** Length of the measurement window, in seconds. */
+  /** Length of the measurement window of the load scenarios, in seconds. */
   seconds: number
-  /** Writing before the window opens, in seconds. */
+  /** Load before each window opens, in seconds. */
   warmup: number
+  /** Length of the storage scenario's editing session, in seconds (the issue says 10 minutes). */
+  storageSeconds: number
+  /** Write a V8 CPU profile of our server per scenario into this folder. */
+  cpuProfileDir: string | undefined
 }
 
 export type ScenarioContext = {
   options: BenchOptions
-  startServer: ServerLauncher
   /** Progress for the person waiting (stderr); the tables go to stdout. */
   progress(message: string): void
   /** Aborted on Ctrl-C: the scenario stops waiting and cleans up. */
   signal: AbortSignal
+  /** The client built for the browser scenarios (built once per run, on first use). */
+  builds(): Promise<Builds>
 }
+
+/** Client builds in temporary folders: the app, and plain tldraw for comparison. */
+export type Builds = { appDir: string; plainDir: string }
 
 export type Scenario = {
   name: string
+  title: string
   description: string
   run(context: ScenarioContext): Promise<ScenarioResult>
 }
 
-/** CPU and memory of the server process over the measurement window. */
-export type ServerUsage = {
-  /** CPU time over the window as a percentage of one core. */
-  cpuPercent: number
-  /** CPU time from the window's start to the end of the drain, per 1000 deliveries. */
-  cpuMsPer1000Deliveries: number | null
-  cpuMs: number
-  rssMb: {
-    /** After start-up, before any board or client. */
-    idle: number
-    /** When the window opened (every client connected). */
-    start: number
-    /** Largest RSS sampled during the window. */
-    peak: number
-    end: number
-    /** VmHWM at the end: the highest RSS since the process started, start-up included. */
-    hwm: number
-  }
+export type Cell = string | number | null
+export type Column = { key: string; header: string; decimals?: number }
+
+/** One budget of the issue: a figure of ours against a limit, absolute or relative. */
+export type Budget = {
+  name: string
+  unit: string
+  /** Our figure. */
+  ours: number | null
+  /** What it is compared with, when the budget is a ratio. */
+  against?: { label: string; value: number | null }
+  /** ours / against.value. */
+  ratio?: number | null
+  /** The limit as the issue words it ("<= 1.5x floor", "< 150 ms"). */
+  limit: string
+  /** null when it could not be measured. */
+  pass: boolean | null
 }
 
-/** Edits written by some clients and observed by the others: how fast and how completely. */
-export type PropagationResult = {
-  kind: 'propagation'
+export type ScenarioResult = {
   scenario: string
-  server: string
-  shape: BenchOptions
-  edits: {
-    /** Edits written inside the window, by all writers. */
-    sent: number
-    /** Achieved edits a second per writer (timers slip under load). */
-    ratePerWriter: number
-    /** Every edit times the other clients of its board. */
-    expectedDeliveries: number
-    delivered: number
-    /** Expected deliveries not observed by the end of the drain. */
-    lost: number
-    duplicates: number
-    /** Time from the window's end until every delivery arrived (or the drain timed out). */
-    drainMs: number
-  }
-  latencyMs: Summary | null
-  usage: ServerUsage
-  loadGenerator: {
-    /** This process's CPU over the window: near 100 % it, not the server, limits the figures. */
-    cpuPercent: number
-    eventLoopDelayP99Ms: number
-  }
-  /** Close codes clients received during the run, with counts. */
-  closes: Record<string, number>
-  /** What the server logged at warn level or above, by message, with a count and one example line. */
-  serverWarnings: { message: string; count: number; example: string }[]
-  serverStop: StopResult | null
+  title: string
+  /** The load's shape and anything that qualifies the figures. */
+  settings: Record<string, Cell>
+  columns: Column[]
+  rows: Record<string, Cell>[]
+  budgets: Budget[]
+  /** Doubts about the figures: lost deliveries, closed connections, a busy load generator. */
+  notes: string[]
+  /** Everything measured, for results.json. */
+  details?: unknown
 }
 
-export type ScenarioResult = PropagationResult
+export function ratioBudget(
+  name: string,
+  unit: string,
+  ours: number | null | undefined,
+  against: { label: string; value: number | null | undefined },
+  maxRatio: number,
+): Budget {
+  const oursValue = ours ?? null
+  const againstValue = against.value ?? null
+  const ratio = oursValue !== null && againstValue !== null && againstValue > 0 ? oursValue / againstValue : null
+  return {
+    name,
+    unit,
+    ours: oursValue,
+    against: { label: against.label, value: againstValue },
+    ratio,
+    limit: `<= ${maxRatio}x ${against.label}`,
+    pass: ratio === null ? null : ratio <= maxRatio,
+  }
+}
+
+export function maxBudget(name: string, unit: string, ours: number | null | undefined, max: number, strict = false): Budget {
+  const value = ours ?? null
+  return {
+    name,
+    unit,
+    ours: value,
+    limit: `${strict ? '<' : '<='} ${max} ${unit}`.trim(),
+    pass: value === null ? null : strict ? value < max : value <= max,
+  }
+}
