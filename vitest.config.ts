@@ -12,6 +12,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // Browser conditions settle in hundreds of milliseconds on an idle machine but can take
+    // seconds on a loaded 2-core one; vitest's default of 1 s made waits flaky, not stricter.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     reporters: ['default'],
   },
 })
