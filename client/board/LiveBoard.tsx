@@ -39,6 +39,7 @@ import { saveUser, recallLinks, rememberLinks, type LocalUser, type StoredLinks 
 import { BoardContext, type BoardContextValue } from './boardContext.ts'
 import { BoardControls } from './BoardControls.tsx'
 import { BoardOverlay } from './BoardOverlay.tsx'
+import { SessionAnnouncer } from '../facilitation/SessionAnnouncer.tsx'
 import { JourneyKit, useServerClock } from '../journey/JourneyKit.tsx'
 
 /** Icons, fonts and translations served by us, never fetched from tldraw's CDN. */
@@ -241,6 +242,7 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
           }}
         />
         <BoardOverlay />
+        {connection && <SessionAnnouncer people={people} doc={connection.doc} />}
         {editor && connection && (
           <JourneyKit
             editor={editor}

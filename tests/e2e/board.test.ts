@@ -74,6 +74,9 @@ it('two people draw together, see each other, and find the board again after rel
   await waitForBoard(bob.page)
   await expect(bob.page.getByTestId('role').textContent()).resolves.toBe('Participant')
 
+  // Alice's screen reader hears that Bob joined.
+  await expect.poll(() => alice.page.getByTestId('session-announcer').textContent()).toContain('Bob joined the board.')
+
   // Alice draws a rectangle; Bob sees it.
   await drawRectangle(alice.page)
   await expect.poll(() => shapeCount(alice.page, 'geo')).toBe(1)

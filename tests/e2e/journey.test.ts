@@ -258,6 +258,8 @@ it('a facilitator and two participants map a journey, vote by group and share on
 
   // Bob votes on the canvas: two dots on the website, one on the form, and a fourth refused.
   await bob.page.getByTestId('vote-bar').waitFor({ timeout: 10_000 })
+  // Screen readers hear that the vote opened.
+  await expect.poll(() => bob.page.getByTestId('session-announcer').textContent()).toContain('A vote has started: What should we fix first?')
   await closePanel(bob.page)
   await expect(bob.page.getByTestId('vote-bar-left').textContent()).resolves.toBe('3 of 3 dots left')
   await bob.page.getByTestId('vote-bar-mode').click()
@@ -305,6 +307,7 @@ it('a facilitator and two participants map a journey, vote by group and share on
   // Closing keeps the results on the board.
   await aliceVote.getByTestId('vote-close').click()
   await expect.poll(() => bob.page.getByTestId('vote-panel').getAttribute('data-status')).toBe('closed')
+  await expect.poll(() => bob.page.getByTestId('session-announcer').textContent()).toBe('The vote is closed.')
   await expect.poll(() => results(bob.page)).toEqual(expectedResults)
   await bob.page.getByTestId('vote-bar').waitFor({ state: 'detached' })
   // Bob can only read it: no form, no controls.

@@ -364,6 +364,10 @@ export const es: Partial<Messages> = {
 
   // Core (en.ts).
   'app.name': 'Co-design Board',
+  'announce.joined': '{name} se ha unido a la pizarra.',
+  'announce.left': '{name} ha salido de la pizarra.',
+  'announce.voteOpened': 'Ha empezado una votación: {question}',
+  'announce.voteClosed': 'La votación está cerrada.',
   'app.tagline': 'Una pizarra en directo para diseñar servicios públicos junto con la ciudadanía.',
   'home.title.label': 'Título de la pizarra',
   'home.title.placeholder': 'p. ej., Renovación del carné de la biblioteca: taller de mapa del recorrido',

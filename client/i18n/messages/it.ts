@@ -362,6 +362,10 @@ export const it: Partial<Messages> = {
 
   // Core (en.ts).
   'app.name': 'Co-design Board',
+  'announce.joined': '{name} ora è sulla lavagna.',
+  'announce.left': '{name} non è più sulla lavagna.',
+  'announce.voteOpened': 'È iniziata una votazione: {question}',
+  'announce.voteClosed': 'La votazione è chiusa.',
   'app.tagline': 'Una lavagna condivisa in tempo reale per progettare i servizi pubblici insieme ai cittadini.',
   'home.title.label': 'Titolo della lavagna',
   'home.title.placeholder': 'es. Rinnovo della tessera della biblioteca: laboratorio sulla mappa del percorso',

@@ -363,6 +363,10 @@ export const lv: Partial<Messages> = {
 
   // Core (en.ts).
   'app.name': 'Co-design Board',
+  'announce.joined': '{name} pievienojās tāfelei.',
+  'announce.left': '{name} atstāja tāfeli.',
+  'announce.voteOpened': 'Sākusies balsošana: {question}',
+  'announce.voteClosed': 'Balsošana ir slēgta.',
   'app.tagline': 'Tiešsaistes tāfele, lai publiskos pakalpojumus veidotu kopā ar iedzīvotājiem.',
   'home.title.label': 'Tāfeles nosaukums',
   'home.title.placeholder': 'piem., Bibliotēkas kartes atjaunošana: klientu ceļa kartes darbnīca',
