@@ -3,9 +3,10 @@
  * other's work and cursor, and find it all again after a reload and a server restart.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'
+import { drawRectangle, drawStroke, shapeCount, statusOf } from '../helpers/board.ts'
 import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
 
 let dir: TmpDir
@@ -24,31 +25,6 @@ afterAll(async () => {
   await server?.close()
   await dir?.remove()
 })
-
-async function shapeCount(page: Page, type: string): Promise<number> {
-  return page.locator(`.tl-shape[data-shape-type="${type}"]`).count()
-}
-
-async function drawRectangle(page: Page, x = 400, y = 300): Promise<void> {
-  await page.keyboard.press('r')
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  await page.mouse.move(x + 80, y + 60, { steps: 5 })
-  await page.mouse.move(x + 160, y + 120, { steps: 5 })
-  await page.mouse.up()
-}
-
-async function drawStroke(page: Page, x: number, y: number): Promise<void> {
-  await page.keyboard.press('d')
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  for (let i = 1; i <= 10; i++) await page.mouse.move(x + i * 12, y + (i % 2) * 15)
-  await page.mouse.up()
-}
-
-async function statusOf(page: Page): Promise<string | null> {
-  return page.getByTestId('connection-status').getAttribute('data-state')
-}
 
 it('two people draw together, see each other, and find the board again after reload and restart', async () => {
   const alice = await openAs(browser, server.url, 'Alice')

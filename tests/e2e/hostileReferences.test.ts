@@ -8,11 +8,11 @@
  * missing is another matter: tldraw lives with it, and it shows once the parent arrives.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { YKeyValue } from 'y-utility/y-keyvalue'
-import { toRichText } from '@tldraw/tlschema'
 import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
 import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
+import { drawRectangle, geoShape, shapeCount, statusOf } from '../helpers/board.ts'
 import { launchBrowser, openAs, waitForBoard } from '../helpers/browser.ts'
 import { connectClient } from '../helpers/clients.ts'
 import { waitFor } from '../helpers/waitFor.ts'
@@ -33,55 +33,6 @@ afterAll(async () => {
   await server?.close()
   await dir?.remove()
 })
-
-const shapeCount = (page: Page, type: string) => page.locator(`.tl-shape[data-shape-type="${type}"]`).count()
-const statusOf = (page: Page) => page.getByTestId('connection-status').getAttribute('data-state')
-
-async function drawRectangle(page: Page, x: number, y: number): Promise<void> {
-  await page.keyboard.press('r')
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  await page.mouse.move(x + 80, y + 60, { steps: 5 })
-  await page.mouse.move(x + 160, y + 120, { steps: 5 })
-  await page.mouse.up()
-}
-
-/** A geo shape as tldraw 5 writes it, on the board's default page. */
-function geoShape(id: string, x: number, y: number, props: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id,
-    typeName: 'shape',
-    type: 'geo',
-    x,
-    y,
-    rotation: 0,
-    index: 'a5',
-    parentId: 'page:page',
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props: {
-      geo: 'ellipse',
-      dash: 'draw',
-      url: '',
-      w: 120,
-      h: 80,
-      growY: 0,
-      scale: 1,
-      flipX: false,
-      flipY: false,
-      labelColor: 'black',
-      color: 'red',
-      fill: 'none',
-      size: 'm',
-      font: 'draw',
-      align: 'middle',
-      verticalAlign: 'middle',
-      richText: toRichText('from a raw client'),
-      ...props,
-    },
-  }
-}
 
 it('records valid on their own that tldraw cannot live with are skipped and reported too', async () => {
   const board = await createBoardOver(server.url, 'Hostile references')

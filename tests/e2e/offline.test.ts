@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
 import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
+import { drawRectangle, drawStroke, shapeCount, statusOf } from '../helpers/board.ts'
 import { launchBrowser, openAs, waitForBoard } from '../helpers/browser.ts'
 
 let dir: TmpDir
@@ -25,26 +26,7 @@ afterAll(async () => {
   await dir?.remove()
 })
 
-const shapeCount = (page: Page, type: string) => page.locator(`.tl-shape[data-shape-type="${type}"]`).count()
-const statusOf = (page: Page) => page.getByTestId('connection-status').getAttribute('data-state')
 const statusText = (page: Page) => page.getByTestId('connection-status').textContent()
-
-async function drawRectangle(page: Page, x: number, y: number): Promise<void> {
-  await page.keyboard.press('r')
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  await page.mouse.move(x + 80, y + 60, { steps: 5 })
-  await page.mouse.move(x + 160, y + 120, { steps: 5 })
-  await page.mouse.up()
-}
-
-async function drawStroke(page: Page, x: number, y: number): Promise<void> {
-  await page.keyboard.press('d')
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  for (let i = 1; i <= 10; i++) await page.mouse.move(x + i * 12, y + (i % 2) * 15)
-  await page.mouse.up()
-}
 
 /**
  * Waits until the writes already started on the board's IndexedDB copy have completed: a
