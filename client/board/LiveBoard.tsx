@@ -30,7 +30,7 @@ import type { Role } from '../../shared/roles.ts'
 import type { BoardSettings, Group } from '../../shared/session.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
 import { TLDRAW_LOCALE, TLDRAW_TRANSLATION_OVERRIDES } from '../i18n/tldraw/tldrawLocale.ts'
-import { bindStoreToDoc } from '../sync/bindStore.ts'
+import { bindStoreToYDoc } from '../sync/bindStore.ts'
 import { bindPresence, type PresenceUser } from '../sync/presence.ts'
 import { createBoardAssetStore } from './assetStore.ts'
 import { usePeople } from '../facilitation/usePeople.ts'
@@ -127,7 +127,7 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
     // Uploads go to the server; the document only carries their URLs, never data: URLs.
     const assets = createBoardAssetStore(boardId, boardKey, { t: (key, values) => tRef.current(key, values) })
     const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils, assets: assets.store })
-    const binding = bindStoreToDoc(store, conn.doc, {
+    const binding = bindStoreToYDoc(store, conn.doc, {
       onInvalidRecord: (info) => {
         console.warn('Skipped a record that could not be read', info)
         // Counted once per record, however often it arrives again.

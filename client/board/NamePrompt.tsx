@@ -62,7 +62,6 @@ export function NamePrompt({ initial, groups, notice, onSubmit }: Props) {
           maxLength={MAX_NAME_LENGTH}
           autoComplete="nickname"
           autoFocus
-          placeholder={t('name.placeholder')}
           aria-describedby={noticeId}
           aria-invalid={error ? true : undefined}
           onChange={(event) => setName(event.target.value)}

@@ -21,7 +21,7 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
   const { t, locale } = useI18n()
   const board = useBoard()
   useQuietEditor(board.editor)
-  const ids = { file: useId(), fileHelp: useId(), title: useId(), target: useId() }
+  const ids = { file: useId(), fileHelp: useId(), title: useId(), titleHint: useId(), target: useId() }
   const [file, setFile] = useState<File | null>(null)
   const [target, setTarget] = useState<Target>('newBoard')
   const [title, setTitle] = useState('')
@@ -108,10 +108,13 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
               type="text"
               value={title}
               maxLength={200}
-              placeholder={t('import.newTitle.placeholder')}
+              aria-describedby={ids.titleHint}
               onChange={(e) => setTitle(e.target.value)}
               data-testid="import-title"
             />
+            <p id={ids.titleHint} className="hint">
+              {t('import.newTitle.hint')}
+            </p>
           </>
         )}
         <button type="submit" className="button button-primary" disabled={busy} data-testid="import-submit">

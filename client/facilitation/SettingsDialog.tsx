@@ -165,7 +165,6 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           value={notice}
           rows={5}
           maxLength={MAX_NOTICE_LENGTH}
-          placeholder={t('join.notice.default')}
           aria-describedby={noticeHelpId}
           onChange={(event) => {
             setNotice(event.target.value)
@@ -175,6 +174,11 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         <p id={noticeHelpId} className="hint">
           {t('settings.notice.help')}
         </p>
+        {notice.trim() === '' && (
+          <blockquote className="hint" data-testid="settings-default-notice">
+            {t('join.notice.default')}
+          </blockquote>
+        )}
         {error && (
           <p id={errorId} className="form-error" role="alert">
             {error}

@@ -15,6 +15,7 @@ export function HomePage() {
   const t = useT()
   const inputId = useId()
   const errorId = useId()
+  const hintId = useId()
   const [title, setTitle] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -61,11 +62,13 @@ export function HomePage() {
             value={title}
             maxLength={200}
             autoComplete="off"
-            placeholder={t('home.title.placeholder')}
             aria-invalid={error ? true : undefined}
-            aria-describedby={error ? errorId : undefined}
+            aria-describedby={error ? `${hintId} ${errorId}` : hintId}
             onChange={(event) => setTitle(event.target.value)}
           />
+          <p id={hintId} className="hint">
+            {t('home.title.hint')}
+          </p>
           {error && (
             <p id={errorId} className="form-error" role="alert">
               {error}

@@ -34,7 +34,7 @@ const STATUS_KEYS: Record<VoteSession['status'], MessageKey> = {
 
 type T = ReturnType<typeof useT>
 
-/** A card as one line of text: its words (shortened), or a placeholder for an empty one. */
+/** A card as one line of text: its words (shortened), or a stand-in text for an empty one. */
 export function cardTitle(card: JourneyCard | undefined, t: T): string {
   const text = card?.text.replace(/\s+/g, ' ').trim() ?? ''
   if (!text) return t('journey.outline.emptyCard')
@@ -89,12 +89,14 @@ function StartForm({ doc, model, userId, serverNow, onStarted }: { doc: Y.Doc; m
         type="text"
         value={question}
         maxLength={MAX_QUESTION_LENGTH}
-        placeholder={t('journey.vote.question.placeholder')}
         onChange={(event) => setQuestion(event.target.value)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${ids.question}-error` : undefined}
+        aria-describedby={error ? `${ids.question}-hint ${ids.question}-error` : `${ids.question}-hint`}
         data-testid="vote-question"
       />
+      <p id={`${ids.question}-hint`} className="hint">
+        {t('journey.vote.question.hint')}
+      </p>
       {error && (
         <p id={`${ids.question}-error`} className="form-error" role="alert">
           {error}

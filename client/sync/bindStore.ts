@@ -80,10 +80,10 @@ type KVChange =
 
 type RecordId = TLRecord['id']
 
-export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptions = {}): StoreBinding {
+export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptions = {}): StoreBinding {
   const kv = new YKeyValue<unknown>(doc.getArray(DocKeys.records))
   const meta = doc.getMap<unknown>(DocKeys.meta)
-  const origin = { binding: 'bindStoreToDoc' }
+  const origin = { binding: 'bindStoreToYDoc' }
   const schedule = opts.schedule ?? scheduleNextFrame
   const report = (info: InvalidRecordInfo) => opts.onInvalidRecord?.(info)
 

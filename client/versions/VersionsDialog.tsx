@@ -38,6 +38,7 @@ export default function VersionsDialog({ onClose }: { onClose: () => void }) {
   useQuietEditor(board.editor)
   const { boardId, boardKey } = board
   const nameId = useId()
+  const nameHintId = useId()
   const listHeadingId = useId()
   const [versions, setVersions] = useState<VersionInfo[] | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
@@ -112,7 +113,7 @@ export default function VersionsDialog({ onClose }: { onClose: () => void }) {
               type="text"
               value={name}
               maxLength={MAX_VERSION_NAME_LENGTH}
-              placeholder={t('versions.name.placeholder')}
+              aria-describedby={nameHintId}
               onChange={(e) => setName(e.target.value)}
               data-testid="version-name"
             />
@@ -120,7 +121,9 @@ export default function VersionsDialog({ onClose }: { onClose: () => void }) {
               {busy === 'save' ? t('versions.saving') : t('versions.save')}
             </button>
           </div>
-          <p className="hint">{t('versions.help')}</p>
+          <p id={nameHintId} className="hint">
+            {t('versions.name.hint')} {t('versions.help')}
+          </p>
         </form>
 
         <div role="status" aria-live="polite" data-testid="versions-status">

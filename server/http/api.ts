@@ -109,21 +109,7 @@ export function createApiRouter({ boards, limits, log, failedKeys, creations, ro
     res.set('Cache-Control', 'no-store').json(body)
   })
 
-  /** The board's record when the request carries a key of one of `roles`; throws otherwise. */
-  async function requireRole(req: Request, roles: readonly Role[]): Promise<BoardRecord> {
-    const id = req.params.id
-    if (!isBoardId(id)) throw new HttpError(400, ApiErrorCode.badRequest, 'Malformed board id')
-    const address = addressOf(req)
-    if (!failedKeys.allows(address)) throw new HttpError(429, ApiErrorCode.rateLimited, 'Too many attempts with a wrong key; try again in a minute')
-    const access = await boards.authorize(id, req.get(KEY_HEADER))
-    if (!access.exists || !access.record) throw new HttpError(404, ApiErrorCode.notFound, 'Board not found')
-    if (!access.role) {
-      failedKeys.take(address)
-      throw new HttpError(403, ApiErrorCode.invalidKey, 'This link is not valid')
-    }
-    if (!roles.includes(access.role)) throw new HttpError(403, ApiErrorCode.forbidden, 'Only the facilitator can do this')
-    return access.record
-  }
+  const requireRole = createKeyCheck({ boards, failedKeys })
 
   router.patch('/boards/:id', async (req, res) => {
     const record = await requireRole(req, ['facilitator'])
@@ -296,6 +282,31 @@ export function apiErrorHandler(log: Log) {
             : { error: ApiErrorCode.internal, message: 'Something went wrong on the server' }
     if (status >= 500) log.error({ err: error }, 'request failed')
     res.status(status).json(body)
+  }
+}
+
+/**
+ * The one check every keyed HTTP route makes: a well-formed board id, the address not out of
+ * wrong-key attempts, a board that exists, a key of it (a wrong one counts against the
+ * address), and, when `roles` is given, one of those roles.
+ */
+export function createKeyCheck({ boards, failedKeys }: { boards: Boards; failedKeys: KeyedRateLimiter }) {
+  return async function requireRole(req: Request, roles?: readonly Role[]): Promise<BoardRecord & { role: Role }> {
+    const id = req.params.id
+    if (!isBoardId(id)) throw new HttpError(400, ApiErrorCode.badRequest, 'Malformed board id')
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown'
+    if (!failedKeys.allows(address)) {
+      throw new HttpError(429, ApiErrorCode.rateLimited, 'Too many attempts with a wrong key; try again in a minute')
+    }
+    const key = req.get(KEY_HEADER)
+    const access = await boards.authorize(id, key)
+    if (!access.exists || !access.record) throw new HttpError(404, ApiErrorCode.notFound, 'Board not found')
+    if (!access.role) {
+      if (key !== undefined) failedKeys.take(address)
+      throw new HttpError(403, ApiErrorCode.invalidKey, 'This link is not valid')
+    }
+    if (roles && !roles.includes(access.role)) throw new HttpError(403, ApiErrorCode.forbidden, 'Only the facilitator can do this')
+    return { ...access.record, role: access.role }
   }
 }
 

@@ -10,14 +10,12 @@ import express, { type Request, type Router } from 'express'
 import * as Y from 'yjs'
 import { zipSync, strToU8 } from 'fflate'
 import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
-import { isBoardId } from '../../shared/ids.ts'
-import { ApiErrorCode, KEY_HEADER, type CreateBoardResponse } from '../../shared/api.ts'
+import { ApiErrorCode, type CreateBoardResponse } from '../../shared/api.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { assetPath } from '../../shared/assets.ts'
 import { renderReport } from '../../shared/journey/boardReport.ts'
 import { reportLanguage } from '../../shared/journey/labelsByLocale.ts'
 import type { Limits } from '../../shared/limits.ts'
-import type { Role } from '../../shared/roles.ts'
 import type { Boards } from '../boards.ts'
 import type { Log } from '../log.ts'
 import type { KeyedRateLimiter } from '../rateLimit.ts'
@@ -27,7 +25,7 @@ import type { RoomManager } from '../sync/RoomManager.ts'
 import { readRecords, toTldrFile } from '../sync/boardDocument.ts'
 import { dataUrlBytes, ImportError, parseBoardFile, remapForImport, type ParsedBoardFile } from '../sync/importBoard.ts'
 import { sniffMediaType } from '../storage/mediaType.ts'
-import { apiErrorHandler, HttpError } from './api.ts'
+import { apiErrorHandler, createKeyCheck, HttpError } from './api.ts'
 
 type Deps = {
   boards: Boards
@@ -48,20 +46,8 @@ export function createArchiveRouter({ boards, rooms, store, assets, limits, log,
   // The whole file is needed to check it before anything changes; bounded like a board.
   const raw = express.raw({ type: () => true, limit: limits.maxBoardBytes })
 
-  async function requireFacilitator(req: Request): Promise<string> {
-    const id = req.params.id
-    if (!isBoardId(id)) throw new HttpError(400, ApiErrorCode.badRequest, 'Malformed board id')
-    const address = addressOf(req)
-    if (!failedKeys.allows(address)) throw new HttpError(429, ApiErrorCode.rateLimited, 'Too many attempts with a wrong key')
-    const access = await boards.authorize(id, req.get(KEY_HEADER))
-    if (!access.exists) throw new HttpError(404, ApiErrorCode.notFound, 'Board not found')
-    if (!access.role) {
-      failedKeys.take(address)
-      throw new HttpError(403, ApiErrorCode.invalidKey, 'This link is not valid')
-    }
-    if (access.role !== ('facilitator' satisfies Role)) throw new HttpError(403, ApiErrorCode.forbidden, 'Only the facilitator can do this')
-    return id
-  }
+  const requireRole = createKeyCheck({ boards, failedKeys })
+  const requireFacilitator = async (req: Request) => (await requireRole(req, ['facilitator'])).id
 
   /**
    * Checks the whole file and prepares everything it needs (uploads hashed and typed) before

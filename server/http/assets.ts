@@ -33,7 +33,7 @@ import type { Log } from '../log.ts'
 import type { KeyedRateLimiter } from '../rateLimit.ts'
 import { AssetError, type AssetStore } from '../storage/AssetStore.ts'
 import { extensionOf } from '../storage/mediaType.ts'
-import { HttpError } from './api.ts'
+import { createKeyCheck, HttpError } from './api.ts'
 
 /** The cookie's name; its Path makes it one cookie per board. */
 export const ASSET_COOKIE = 'codesign_assets'
@@ -55,26 +55,17 @@ type Deps = {
   /** The HMAC key for the cookie; loaded when first needed. */
   secret: () => Promise<Buffer>
   /** Wrong keys per address, shared with the rest of the API (guessing keys is throttled). */
-  failedKeys?: KeyedRateLimiter
+  failedKeys: KeyedRateLimiter
 }
 
 export function createAssetsRouter({ boards, assets, limits, log, secret, failedKeys }: Deps): Router {
   const router = express.Router()
-  const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown'
 
-  /** The board's id, checked; and the role the key header gives, or an HTTP error. */
+  const requireRole = createKeyCheck({ boards, failedKeys })
+  /** The board's id and the role the key header gives, or an HTTP error. */
   async function authorizeKey(req: Request): Promise<{ id: string; role: Role; locked: boolean }> {
-    const id = boardIdOf(req)
-    const key = req.get(KEY_HEADER)
-    const address = addressOf(req)
-    if (failedKeys && !failedKeys.allows(address)) throw tooManyWrongKeys()
-    const access = await boards.authorize(id, key)
-    if (!access.exists) throw new HttpError(404, ApiErrorCode.notFound, 'Board not found')
-    if (!access.role) {
-      if (key !== undefined) failedKeys?.take(address)
-      throw new HttpError(403, ApiErrorCode.invalidKey, 'This link is not valid')
-    }
-    return { id, role: access.role, locked: access.record?.locked ?? false }
+    const record = await requireRole(req)
+    return { id: record.id, role: record.role, locked: record.locked }
   }
 
   async function cookieValue(boardId: string): Promise<string> {
@@ -174,10 +165,6 @@ function boardIdOf(req: Request): string {
   const id = req.params.id
   if (!isBoardId(id)) throw new HttpError(400, ApiErrorCode.badRequest, 'Malformed board id')
   return id
-}
-
-function tooManyWrongKeys(): HttpError {
-  return new HttpError(429, ApiErrorCode.rateLimited, 'Too many attempts with a wrong key; try again in a minute')
 }
 
 function tooLarge(maxBytes: number): HttpError {

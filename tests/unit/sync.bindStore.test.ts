@@ -1,5 +1,5 @@
 /**
- * bindStoreToDoc, one behaviour at a time: seeding, coalescing, remote changes arriving as
+ * bindStoreToYDoc, one behaviour at a time: seeding, coalescing, remote changes arriving as
  * 'remote', refusing bad records from the network, concurrent edits, schema versions.
  * (The seeded fuzz test of convergence is sync.convergence.test.ts.)
  */
@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTLStore } from '@tldraw/editor'
 import { toRichText, type TLRecord, type TLShape, type TLStore } from '@tldraw/tlschema'
-import { bindStoreToDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
+import { bindStoreToYDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
 import { compareDocSchema, isDocSchemaNewer } from '../../client/sync/docSchema.ts'
 import type { InvalidRecordInfo } from '../../client/sync/remoteRecord.ts'
 import { DocKeys } from '../../shared/protocol.ts'
@@ -45,7 +45,7 @@ function createClient(doc = new Y.Doc()): Client {
     },
     binding: undefined as unknown as StoreBinding,
   }
-  client.binding = bindStoreToDoc(store, doc, {
+  client.binding = bindStoreToYDoc(store, doc, {
     schedule: (fn) => {
       scheduled.add(fn)
       return () => scheduled.delete(fn)
@@ -125,7 +125,7 @@ const id = (value: string) => value as TLRecord['id']
 const kvOf = (doc: Y.Doc) => doc.getArray<{ key: string; val: unknown }>(DocKeys.records)
 const docIds = (doc: Y.Doc) => kvOf(doc).toArray().map((e) => e.key).sort()
 
-describe('bindStoreToDoc', () => {
+describe('bindStoreToYDoc', () => {
   describe('seeding', () => {
     it('writes nothing until the doc is loaded or seeded', () => {
       const client = createClient()

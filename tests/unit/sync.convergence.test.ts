@@ -1,5 +1,5 @@
 /**
- * Seeded fuzz test of bindStoreToDoc: three tldraw stores, each bound to its own Y.Doc, talk to
+ * Seeded fuzz test of bindStoreToYDoc: three tldraw stores, each bound to its own Y.Doc, talk to
  * a server doc over an in-memory network that delays, reorders and drops messages (on
  * disconnect). Random edits (create, move, restyle, retext, delete, concurrent edits of one
  * shape, pages, arrow bindings, offline edits) must leave every store and every doc equal
@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTLStore } from '@tldraw/editor'
 import { toRichText, type TLRecord, type TLShape, type TLStore } from '@tldraw/tlschema'
-import { bindStoreToDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
+import { bindStoreToYDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
 import { isDocumentType, type InvalidRecordInfo } from '../../client/sync/remoteRecord.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { seededRandom, type SeededRandom } from '../helpers/seededRandom.ts'
@@ -64,7 +64,7 @@ function createWorld(rng: SeededRandom, clients: number) {
     mountLikeTheEditor(store)
     const frame = new Set<() => void>()
     const invalid: InvalidRecordInfo[] = []
-    const binding = bindStoreToDoc(store, doc, {
+    const binding = bindStoreToYDoc(store, doc, {
       schedule: (fn) => {
         frame.add(fn)
         return () => frame.delete(fn)
@@ -418,7 +418,7 @@ function expectConverged(world: ReturnType<typeof createWorld>) {
   }
 }
 
-describe('bindStoreToDoc: convergence', () => {
+describe('bindStoreToYDoc: convergence', () => {
   it.each(FUZZ_SEEDS)('three clients converge after random edits (seed %i)', (seed) => {
     expectConverged(runFuzz(seed))
   })

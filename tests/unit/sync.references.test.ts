@@ -1,5 +1,5 @@
 /**
- * bindStoreToDoc and what remote records point at: records valid on their own that tldraw
+ * bindStoreToYDoc and what remote records point at: records valid on their own that tldraw
  * cannot live with once in the store (parent loops, bindings to nothing or from a non-arrow),
  * and a change the store or a side effect throws on. Each is skipped and reported, the valid
  * records of the same change apply, and a record refused for what it points at comes back when
@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTLStore } from '@tldraw/editor'
 import { toRichText, type TLRecord, type TLStore } from '@tldraw/tlschema'
-import { bindStoreToDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
+import { bindStoreToYDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
 import type { InvalidRecordInfo } from '../../client/sync/remoteRecord.ts'
 
 const NET = Symbol('network')
@@ -36,7 +36,7 @@ function createClient(doc = new Y.Doc(), prepare?: (store: TLStore) => void): Cl
   prepare?.(store)
   const scheduled = new Set<() => void>()
   const invalid: InvalidRecordInfo[] = []
-  const binding = bindStoreToDoc(store, doc, {
+  const binding = bindStoreToYDoc(store, doc, {
     schedule: (fn) => {
       scheduled.add(fn)
       return () => scheduled.delete(fn)
@@ -160,7 +160,7 @@ const id = (value: string) => value as TLRecord['id']
 const codesOf = (client: Client) => Object.fromEntries(client.invalid.map((i) => [i.id, i.error.code]))
 const withParent = (record: TLRecord, parentId: string) => ({ ...record, parentId }) as TLRecord
 
-describe('bindStoreToDoc: what remote records point at', () => {
+describe('bindStoreToYDoc: what remote records point at', () => {
   describe('parent loops', () => {
     it('skips and reports shapes whose parent chain loops, while the valid records of the change apply', () => {
       const client = createClient()

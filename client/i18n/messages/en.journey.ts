@@ -98,7 +98,7 @@ export const enJourney = {
   'journey.vote.none': 'No vote is running.',
   'journey.vote.start.title': 'Start a vote',
   'journey.vote.question': 'Question',
-  'journey.vote.question.placeholder': 'e.g. Which pain points matter most?',
+  'journey.vote.question.hint': 'e.g. Which pain points matter most?',
   'journey.vote.dots': 'Dots per person',
   'journey.vote.scope': 'Cards that can get dots',
   'journey.vote.scope.all': 'All cards on the board',
