@@ -290,7 +290,7 @@ export class Room {
     if (kept.length === 0) return
     let changed = kept.length !== entries.length
     for (const entry of kept) {
-      const stamped = this.stampPresence(conn, entry.state)
+      const stamped = this.stampPresence(conn, entry.state, entry.value)
       if (stamped !== entry.state) {
         entry.state = stamped
         changed = true
@@ -306,9 +306,8 @@ export class Room {
    * facilitator in the participants panel, and only a facilitator can lead ("bring everyone
    * here"). Returns the same string when nothing needed changing.
    */
-  private stampPresence(conn: RoomConnection, state: string): string {
+  private stampPresence(conn: RoomConnection, state: string, parsed: unknown): string {
     if (state === 'null') return state
-    const parsed: unknown = JSON.parse(state)
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return JSON.stringify({ role: conn.role })
     const presence = parsed as Record<string, unknown>
     const mayLead = conn.role === 'facilitator'

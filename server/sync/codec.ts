@@ -113,7 +113,13 @@ export function decodeClientMessage(data: Uint8Array): ClientMessage {
 }
 
 /** One client's entry in an awareness update; `state` is its JSON text ("null" = gone). */
-export type AwarenessEntry = { clientId: number; clock: number; state: string }
+export type AwarenessEntry = {
+  clientId: number
+  clock: number
+  state: string
+  /** `state` parsed once here (it must be JSON), so the room need not parse it again. */
+  value: unknown
+}
 
 /**
  * The entries of an awareness update, read without applying it. Throws BadMessageError on a
@@ -128,8 +134,7 @@ export function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
       const clientId = decoding.readVarUint(d)
       const clock = decoding.readVarUint(d)
       const state = decoding.readVarString(d)
-      JSON.parse(state)
-      entries.push({ clientId, clock, state })
+      entries.push({ clientId, clock, state, value: JSON.parse(state) as unknown })
     }
     if (decoding.hasContent(d)) throw new Error('trailing bytes')
     return entries
@@ -138,7 +143,7 @@ export function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
   }
 }
 
-export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+export function encodeAwarenessEntries(entries: readonly Pick<AwarenessEntry, 'clientId' | 'clock' | 'state'>[]): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, entries.length)
   for (const entry of entries) {
