@@ -28,7 +28,9 @@ export async function startServer(
   env: Record<string, string> = {},
   port = 0,
 ): Promise<TestServer> {
-  const config: Config = loadConfig({ LOG_LEVEL: 'silent', UNLOAD_GRACE_SECONDS: '1', ...env, DATA_DIR: dataDir }, ROOT)
+  // CLIENT_DIR from the environment lets a run test a client built elsewhere (vite build --outDir).
+  const clientDir = process.env.CLIENT_DIR ? { CLIENT_DIR: process.env.CLIENT_DIR } : {}
+  const config: Config = loadConfig({ LOG_LEVEL: 'silent', UNLOAD_GRACE_SECONDS: '1', ...clientDir, ...env, DATA_DIR: dataDir }, ROOT)
   const log = createLog(config.logLevel)
   const store = createSqliteDocumentStore({ file: path.join(dataDir, 'boards.sqlite') })
   const registry = await createLowdbRegistry({ file: path.join(dataDir, 'registry.json') })
