@@ -3,15 +3,21 @@
  * (board, seq), in WAL mode with `synchronous=FULL` so that a committed transaction survives
  * kill -9 and power loss.
  *
+ * The database lives in a worker thread (sqliteWorker.ts): a commit's fsync takes tens of
+ * milliseconds on a busy disk, and on the main thread it would hold up every edit and cursor
+ * of every board meanwhile. This side queues requests and settles their promises.
+ *
  * Appends are group-committed: they queue for a few milliseconds and are written in one
- * transaction, so a burst of updates costs one fsync instead of one each. Every other
- * operation first commits the queue, so the store behaves as if operations ran in the order
- * they were called (a `load` sees every append made before it; a `delete` is not undone by
- * an append queued before it).
+ * transaction, so a burst of updates costs one fsync instead of one each. While a commit is
+ * being written the next one gathers, so the batches grow with the load. Every other
+ * operation first posts the queue, and the worker answers requests strictly in order, so the
+ * store behaves as if operations ran in the order they were called (a `load` sees every
+ * append made before it; a `delete` is not undone by an append queued before it).
  */
-import Database from 'better-sqlite3'
+import { Worker } from 'node:worker_threads'
 import type { DocumentStore, SnapshotMeta, StoredEntry } from './DocumentStore.ts'
 import { StorageError } from './DocumentStore.ts'
+import type { WorkerFailure, WorkerRequest, WorkerResponse, WorkerSetup } from './sqliteProtocol.ts'
 
 /** The part of a pino logger the store uses. */
 export interface StoreLog {
@@ -22,7 +28,10 @@ export interface StoreLog {
 export interface SqliteDocumentStoreOptions {
   /** Path of the database file; created if missing. */
   file: string
-  /** How long an append waits for others to share its commit; 0 commits on the next turn. */
+  /**
+   * How long an append waits for others to share its commit; 0 commits on the next turn.
+   * A commit still being written makes the next one wait for it, whatever this says.
+   */
   groupCommitMs?: number
   log?: StoreLog
 }
@@ -32,8 +41,8 @@ export interface SqliteDocumentStore extends DocumentStore {
   stats(): { commits: number; appends: number }
 }
 
-/** The table layout's version, kept in `PRAGMA user_version` so a later layout can migrate. */
-const SCHEMA_VERSION = 2
+/** Distributive Omit, so each request variant keeps its own fields. */
+type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never
 
 interface PendingAppend {
   boardId: string
@@ -42,200 +51,203 @@ interface PendingAppend {
   reject(error: unknown): void
 }
 
-export function createSqliteDocumentStore({
+interface Outstanding {
+  resolve(value: unknown): void
+  reject(error: unknown): void
+}
+
+/**
+ * The worker runs TypeScript: tsx's loader registers itself on the main thread only, so the
+ * worker is started with a line that loads the module through tsx's API.
+ */
+const WORKER_URL = new URL('./sqliteWorker.ts', import.meta.url).href
+const WORKER_BOOT = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(WORKER_URL)}))`
+
+function storageError(failure: WorkerFailure): StorageError {
+  const cause =
+    failure.causeMessage === undefined ? undefined : Object.assign(new Error(failure.causeMessage), failure.causeCode ? { code: failure.causeCode } : {})
+  return new StorageError(failure.code, failure.message, cause === undefined ? undefined : { cause })
+}
+
+/** Opens the database in its worker thread; rejects with a StorageError if it cannot. */
+export async function createSqliteDocumentStore({
   file,
   groupCommitMs = 2,
   log,
-}: SqliteDocumentStoreOptions): SqliteDocumentStore {
-  const db = openDatabase(file, log)
+}: SqliteDocumentStoreOptions): Promise<SqliteDocumentStore> {
+  const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { file } satisfies WorkerSetup })
+  // The thread holds the process open only while it owes an answer (see request()).
+  worker.unref()
 
-  const selectEntries = db.prepare<[string], { seq: number; data: Buffer }>(
-    'SELECT seq, data FROM board_updates WHERE board_id = ? ORDER BY seq',
-  )
-  const selectMaxSeq = db
-    .prepare<[string], number | null>('SELECT MAX(seq) FROM board_updates WHERE board_id = ?')
-    .pluck()
-  const selectSize = db.prepare<[string], { entries: number; bytes: number }>(
-    'SELECT COUNT(*) AS entries, COALESCE(SUM(LENGTH(data)), 0) AS bytes FROM board_updates WHERE board_id = ?',
-  )
-  const insertEntry = db.prepare<[string, number, Uint8Array]>(
-    'INSERT INTO board_updates (board_id, seq, data) VALUES (?, ?, ?)',
-  )
-  const deleteUpTo = db.prepare<[string, number]>('DELETE FROM board_updates WHERE board_id = ? AND seq <= ?')
-  const deleteBoard = db.prepare<[string]>('DELETE FROM board_updates WHERE board_id = ?')
-  const deleteSnapshots = db.prepare<[string]>('DELETE FROM board_snapshots WHERE board_id = ?')
-  const insertSnapshot = db.prepare<[string, string, string, string, number, Uint8Array]>(
-    'INSERT INTO board_snapshots (board_id, id, name, created_at, auto, data) VALUES (?, ?, ?, ?, ?, ?)',
-  )
-  const selectSnapshots = db.prepare<[string], { id: string; name: string; created_at: string; auto: number; bytes: number }>(
-    'SELECT id, name, created_at, auto, LENGTH(data) AS bytes FROM board_snapshots WHERE board_id = ? ORDER BY created_at DESC, rowid DESC',
-  )
-  const selectSnapshot = db.prepare<[string, string], { data: Buffer }>('SELECT data FROM board_snapshots WHERE board_id = ? AND id = ?')
+  const outstanding = new Map<number, Outstanding>()
+  let nextId = 1
+  /** Set once the thread died: every later request fails with it. */
+  let broken: StorageError | undefined
 
-  // The next seq of each board seen since opening. Only committed transactions write it, so a
-  // rolled-back commit leaves it as the database is.
-  const nextSeqs = new Map<string, number>()
-  const nextSeqOf = (boardId: string): number => nextSeqs.get(boardId) ?? (selectMaxSeq.get(boardId) ?? 0) + 1
+  const opened = new Promise<unknown>((resolve, reject) => outstanding.set(0, { resolve, reject }))
+  worker.ref()
+
+  worker.on('message', (response: WorkerResponse) => {
+    const waiting = outstanding.get(response.id)
+    if (!waiting) return
+    outstanding.delete(response.id)
+    if (outstanding.size === 0) worker.unref()
+    if (response.ok) waiting.resolve(response.value)
+    else waiting.reject(storageError(response.error))
+  })
+  const fail = (cause: unknown) => {
+    broken ??= new StorageError('io', 'the storage worker stopped', { cause })
+    for (const waiting of outstanding.values()) waiting.reject(broken)
+    outstanding.clear()
+    worker.unref()
+  }
+  worker.on('error', fail)
+  worker.on('exit', (code) => fail(new Error(`the storage worker exited with code ${code}`)))
+
+  try {
+    const { journalMode } = (await opened) as { journalMode: string }
+    // Some file systems (network mounts) cannot hold the WAL index; the store still works in
+    // rollback-journal mode, only slower, so this is worth a warning and not a refusal.
+    if (journalMode !== 'wal') log?.warn({ file, mode: journalMode }, 'SQLite could not use WAL mode')
+  } catch (error) {
+    await worker.terminate()
+    throw error
+  }
+
+  function request<T>(body: RequestBody, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (broken) return Promise.reject(broken)
+    const id = nextId++
+    return new Promise<T>((resolve, reject) => {
+      if (outstanding.size === 0) worker.ref()
+      outstanding.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      worker.postMessage({ id, ...body } as WorkerRequest, transfer)
+    })
+  }
 
   let pending: PendingAppend[] = []
-  let cancelScheduledCommit: (() => void) | undefined
+  let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined
+  /** A commit posted by the timer and not answered yet. */
+  let commitInFlight = false
+  /** The timer fired while a commit was in flight: post as soon as it is answered. */
+  let due = false
   let closed = false
   let commits = 0
   let appends = 0
 
   function scheduleCommit(): void {
-    if (cancelScheduledCommit) return
-    if (groupCommitMs <= 0) {
-      const handle = setImmediate(commitPending)
-      cancelScheduledCommit = () => clearImmediate(handle)
-    } else {
-      const handle = setTimeout(commitPending, groupCommitMs)
-      cancelScheduledCommit = () => clearTimeout(handle)
+    if (timer !== undefined || due) return
+    const fire = () => {
+      timer = undefined
+      if (commitInFlight) due = true
+      else postPending()
     }
+    timer = groupCommitMs <= 0 ? setImmediate(fire) : setTimeout(fire, groupCommitMs)
   }
 
-  /** Writes every queued append in one transaction, then settles their promises. Never throws. */
-  function commitPending(): void {
-    cancelScheduledCommit?.()
-    cancelScheduledCommit = undefined
+  function cancelTimer(): void {
+    if (timer === undefined) return
+    clearTimeout(timer as ReturnType<typeof setTimeout>)
+    clearImmediate(timer as ReturnType<typeof setImmediate>)
+    timer = undefined
+  }
+
+  /** Posts every queued append as one transaction and settles their promises when answered. */
+  function postPending(): void {
+    cancelTimer()
+    due = false
     if (pending.length === 0) return
     const batch = pending
     pending = []
-
-    const assigned = new Map<string, number>()
-    const seqs: number[] = []
-    try {
-      db.transaction(() => {
-        for (const append of batch) {
-          const seq = assigned.get(append.boardId) ?? nextSeqOf(append.boardId)
-          insertEntry.run(append.boardId, seq, append.update)
-          assigned.set(append.boardId, seq + 1)
-          seqs.push(seq)
-        }
-      })()
-    } catch (cause) {
-      // The transaction rolled back: none of the batch is stored, so every caller hears of it
-      // (the room then has its clients resend). Dropping them silently would lose work.
-      const boards = [...new Set(batch.map((append) => append.boardId))]
-      log?.error({ err: cause, boards, appends: batch.length }, 'group commit failed')
-      const error = new StorageError('io', `could not store ${batch.length} updates`, { cause })
-      for (const append of batch) append.reject(error)
-      return
-    }
-
-    for (const [boardId, next] of assigned) nextSeqs.set(boardId, next)
-    commits += 1
-    appends += batch.length
-    batch.forEach((append, i) => append.resolve(seqs[i]!))
+    commitInFlight = true
+    const updates = batch.map((append) => append.update)
+    request<number[]>(
+      { op: 'commit', boardIds: batch.map((append) => append.boardId), updates },
+      updates.map((update) => update.buffer as ArrayBuffer),
+    ).then(
+      (seqs) => {
+        commits += 1
+        appends += batch.length
+        batch.forEach((append, i) => append.resolve(seqs[i]!))
+      },
+      (cause: unknown) => {
+        // The transaction rolled back: none of the batch is stored, so every caller hears of it
+        // (the room then has its clients resend). Dropping them silently would lose work.
+        const boards = [...new Set(batch.map((append) => append.boardId))]
+        log?.error({ err: cause, boards, appends: batch.length }, 'group commit failed')
+        const error = cause instanceof StorageError ? cause : new StorageError('io', `could not store ${batch.length} updates`, { cause })
+        for (const append of batch) append.reject(error)
+      },
+    ).finally(() => {
+      commitInFlight = false
+      if (due) postPending()
+    })
   }
 
   function ensureOpen(): void {
     if (closed) throw new StorageError('closed', 'the document store is closed')
   }
 
-  /** Runs a synchronous database call, reporting its failure as a StorageError. */
-  function run<T>(what: string, fn: () => T): T {
-    try {
-      return fn()
-    } catch (cause) {
-      throw new StorageError('io', `could not ${what}`, { cause })
-    }
+  /** A request made after every append queued before it (the worker answers in order). */
+  function ordered<T>(body: RequestBody, transfer?: ArrayBuffer[]): Promise<T> {
+    ensureOpen()
+    postPending()
+    return request<T>(body, transfer)
   }
 
   let closing: Promise<void> | undefined
 
   return {
     async load(boardId) {
-      ensureOpen()
-      commitPending()
-      return run('load the board', () =>
-        selectEntries.all(boardId).map(
-          ({ seq, data }): StoredEntry => ({
-            seq,
-            // A plain Uint8Array view (no copy): callers compare and hash these, and a Buffer
-            // would differ from the Uint8Array they appended in deep equality.
-            update: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-          }),
-        ),
-      )
+      return ordered<StoredEntry[]>({ op: 'load', boardId })
     },
 
     append(boardId, update) {
       return new Promise<number>((resolve, reject) => {
         ensureOpen()
         // Copying because the update is written a few milliseconds from now and callers
-        // might reuse the same buffer meanwhile.
+        // might reuse the same buffer meanwhile; the copy is then moved to the worker.
         pending.push({ boardId, update: update.slice(), resolve, reject })
         scheduleCommit()
       })
     },
 
     async compact(boardId, merged, upTo) {
-      ensureOpen()
-      commitPending()
-      // One transaction: a crash at any moment leaves either the old entries or the merged
-      // one. No copy of `merged` is needed, the write happens before this returns.
-      run('compact the board', () =>
-        db.transaction(() => {
-          deleteUpTo.run(boardId, upTo)
-          insertEntry.run(boardId, upTo, merged)
-        })(),
-      )
-      // Keep seqs monotonic even if the caller compacted up to a seq beyond the last entry.
-      nextSeqs.set(boardId, Math.max(nextSeqOf(boardId), upTo + 1))
+      return ordered<undefined>({ op: 'compact', boardId, merged, upTo })
     },
 
     async size(boardId) {
-      ensureOpen()
-      commitPending()
-      const row = run('measure the board', () => selectSize.get(boardId))
-      return { entries: row?.entries ?? 0, bytes: row?.bytes ?? 0 }
+      return ordered<{ entries: number; bytes: number }>({ op: 'size', boardId })
     },
 
     async saveSnapshot(boardId, meta, state) {
       ensureOpen()
-      try {
-        insertSnapshot.run(boardId, meta.id, meta.name, meta.createdAt, meta.auto ? 1 : 0, state)
-      } catch (cause) {
-        const code = (cause as { code?: string }).code
-        if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StorageError('conflict', `version ${meta.id} exists`, { cause })
-        throw new StorageError('io', 'could not save the version', { cause })
-      }
+      await request<undefined>({ op: 'saveSnapshot', boardId, meta, state })
       return { ...meta, bytes: state.byteLength }
     },
 
     async listSnapshots(boardId) {
       ensureOpen()
-      return run('list the versions', () =>
-        selectSnapshots.all(boardId).map(
-          (row): SnapshotMeta => ({ id: row.id, name: row.name, createdAt: row.created_at, auto: row.auto === 1, bytes: row.bytes }),
-        ),
-      )
+      return request<SnapshotMeta[]>({ op: 'listSnapshots', boardId })
     },
 
     async loadSnapshot(boardId, id) {
       ensureOpen()
-      const row = run('load the version', () => selectSnapshot.get(boardId, id))
-      return row ? new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) : undefined
+      return request<Uint8Array | undefined>({ op: 'loadSnapshot', boardId, snapshotId: id })
     },
 
     async delete(boardId) {
-      ensureOpen()
-      commitPending()
-      run('delete the board', () =>
-        db.transaction(() => {
-          deleteBoard.run(boardId)
-          deleteSnapshots.run(boardId)
-        })(),
-      )
-      nextSeqs.delete(boardId)
+      return ordered<undefined>({ op: 'delete', boardId })
     },
 
     close() {
       closing ??= (async () => {
-        commitPending()
+        postPending()
         closed = true
-        run('close the database', () => db.close())
+        try {
+          await request<undefined>({ op: 'close' })
+        } finally {
+          await worker.terminate()
+        }
       })()
       return closing
     },
@@ -243,52 +255,5 @@ export function createSqliteDocumentStore({
     stats() {
       return { commits, appends }
     },
-  }
-}
-
-function openDatabase(file: string, log: StoreLog | undefined): Database.Database {
-  let db: Database.Database
-  try {
-    db = new Database(file)
-  } catch (cause) {
-    throw new StorageError('io', `could not open ${file}`, { cause })
-  }
-  try {
-    const mode = db.pragma('journal_mode = WAL', { simple: true })
-    // Some file systems (network mounts) cannot hold the WAL index; the store still works in
-    // rollback-journal mode, only slower, so this is worth a warning and not a refusal.
-    if (mode !== 'wal') log?.warn({ file, mode }, 'SQLite could not use WAL mode')
-    // FULL: the WAL is fsynced at every commit, which is what makes an acknowledged append
-    // survive power loss (NORMAL would only survive a process crash).
-    db.pragma('synchronous = FULL')
-    const version = db.pragma('user_version', { simple: true }) as number
-    if (version > SCHEMA_VERSION) {
-      throw new StorageError('corrupt', `${file} has schema version ${version}, newer than ${SCHEMA_VERSION}`)
-    }
-    // A rowid table, not WITHOUT ROWID: entries are often larger than the ~200 bytes for
-    // which SQLite advises against WITHOUT ROWID.
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS board_updates (
-        board_id TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        data BLOB NOT NULL,
-        PRIMARY KEY (board_id, seq)
-      );
-      CREATE TABLE IF NOT EXISTS board_snapshots (
-        board_id TEXT NOT NULL,
-        id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        auto INTEGER NOT NULL,
-        data BLOB NOT NULL,
-        PRIMARY KEY (board_id, id)
-      );
-    `)
-    db.pragma(`user_version = ${SCHEMA_VERSION}`)
-    return db
-  } catch (error) {
-    db.close()
-    if (error instanceof StorageError) throw error
-    throw new StorageError('corrupt', `could not prepare ${file}`, { cause: error })
   }
 }

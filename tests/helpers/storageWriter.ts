@@ -21,7 +21,7 @@ if (!file || !boardId || !seedText) {
 }
 
 const random = seededRandom(Number(seedText))
-const store = createSqliteDocumentStore({ file })
+const store = await createSqliteDocumentStore({ file })
 const doc = new Y.Doc()
 const keys = doc.getMap<string>('keys')
 const updates: Uint8Array[] = []

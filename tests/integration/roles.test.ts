@@ -198,7 +198,7 @@ describe('deleting a board', () => {
     const { createSqliteDocumentStore } = await import('../../server/storage/SqliteDocumentStore.ts')
     for (const c of clients.splice(0)) c.destroy()
     await server.close()
-    const store = createSqliteDocumentStore({ file: path.join(dir.path, 'boards.sqlite') })
+    const store = await createSqliteDocumentStore({ file: path.join(dir.path, 'boards.sqlite') })
     expect(await store.size(board.id)).toEqual({ entries: 0, bytes: 0 })
     await store.close()
     server = await startServer(dir.path)

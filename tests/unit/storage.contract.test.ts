@@ -230,7 +230,7 @@ describeDocumentStoreContract('MemoryDocumentStore', async () => {
 
 describeDocumentStoreContract('SqliteDocumentStore', async () => {
   const dir = await createTmpDir()
-  const store = createSqliteDocumentStore({ file: dir.file('boards.sqlite'), log: pino({ level: 'silent' }) })
+  const store = await createSqliteDocumentStore({ file: dir.file('boards.sqlite'), log: pino({ level: 'silent' }) })
   return {
     store,
     dispose: async () => {
@@ -252,12 +252,12 @@ describe('SqliteDocumentStore', () => {
 
   it('keeps its entries when the file is reopened', async () => {
     const { doc, updates } = editedDocument(12)
-    const first = createSqliteDocumentStore({ file })
+    const first = await createSqliteDocumentStore({ file })
     await appendAll(first, 'board-1', updates)
     const before = await first.load('board-1')
     await first.close()
 
-    const second = createSqliteDocumentStore({ file })
+    const second = await createSqliteDocumentStore({ file })
     const after = await second.load('board-1')
     await second.close()
 
@@ -267,13 +267,13 @@ describe('SqliteDocumentStore', () => {
 
   it('continues seqs after reopening, after compaction too', async () => {
     const { updates } = editedDocument(6)
-    const first = createSqliteDocumentStore({ file })
+    const first = await createSqliteDocumentStore({ file })
     const seqs = await appendAll(first, 'board-1', updates.slice(0, 5))
     const { merged } = mergeEntries((await first.load('board-1')).slice(0, 3))
     await first.compact('board-1', merged, seqs[2]!)
     await first.close()
 
-    const second = createSqliteDocumentStore({ file })
+    const second = await createSqliteDocumentStore({ file })
     const next = await second.append('board-1', updates[5]!)
     await second.close()
 
@@ -281,18 +281,18 @@ describe('SqliteDocumentStore', () => {
   })
 
   it('has an append made just before close on disk once close resolves', async () => {
-    const first = createSqliteDocumentStore({ file, groupCommitMs: 1_000 })
+    const first = await createSqliteDocumentStore({ file, groupCommitMs: 1_000 })
     const update = editedDocument(1).updates[0]!
     void first.append('board-1', update)
     await first.close()
 
-    const second = createSqliteDocumentStore({ file })
+    const second = await createSqliteDocumentStore({ file })
     expect(await second.load('board-1')).toEqual([{ seq: 1, update }])
     await second.close()
   })
 
   it('commits many concurrent appends in fewer transactions than appends', async () => {
-    const store = createSqliteDocumentStore({ file })
+    const store = await createSqliteDocumentStore({ file })
     const { updates } = editedDocument(200)
     await Promise.all(updates.map((update, i) => store.append(`board-${i % 3}`, update)))
 
@@ -307,7 +307,7 @@ describe('SqliteDocumentStore', () => {
   it('rejects every append of a commit that failed, and keeps working afterwards', async () => {
     const logged: { obj: object; msg: string }[] = []
     const log: StoreLog = { warn: () => {}, error: (obj, msg) => logged.push({ obj, msg }) }
-    const store = createSqliteDocumentStore({ file, log })
+    const store = await createSqliteDocumentStore({ file, log })
     // Another connection makes inserts for one board fail, as a full disk would fail them all.
     const saboteur = new Database(file)
     saboteur.exec(`
@@ -336,8 +336,6 @@ describe('SqliteDocumentStore', () => {
     newer.pragma('user_version = 99')
     newer.close()
 
-    expect(() => createSqliteDocumentStore({ file })).toThrow(
-      expect.objectContaining({ name: 'StorageError', code: 'corrupt' }) as Error,
-    )
+    await expect(createSqliteDocumentStore({ file })).rejects.toMatchObject({ name: 'StorageError', code: 'corrupt' })
   })
 })

@@ -116,7 +116,7 @@ describe('SqliteDocumentStore killed with SIGKILL', () => {
     expect(run.timedOut, `the writer did not reach ${JSON.stringify(killPoint)}: ${run.stderr}`).toBe(false)
     expect(run.signal, `the writer ended by itself (code ${run.exitCode}): ${run.stderr}`).toBe('SIGKILL')
 
-    const store = createSqliteDocumentStore({ file })
+    const store = await createSqliteDocumentStore({ file })
     const entries = await store.load(BOARD)
     const seqs = entries.map((entry) => entry.seq)
     expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b))
