@@ -95,4 +95,10 @@ export const DocKeys = {
   session: 'session',
   /** Y.Map of plain JSON values: each person's dots in the current vote, keyed by voter id. */
   ballots: 'ballots',
+  /**
+   * Y.Map of Y.Text, keyed by shape id: the segments (JSON) of a draw or highlight shape while
+   * it is being drawn, written as small edits per frame instead of the whole record. The
+   * record's entry in `records` holds everything else; read both through shared/docRecords.ts.
+   */
+  strokes: 'strokes',
 } as const

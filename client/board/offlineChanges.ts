@@ -33,6 +33,7 @@
  */
 import * as Y from 'yjs'
 import { DocKeys } from '../../shared/protocol.ts'
+import { strokesMap } from '../../shared/docRecords.ts'
 
 /** What is kept on the device between sessions. */
 export type PendingChangesSnapshot = {
@@ -98,12 +99,13 @@ type Entry = {
   /** What the deletion-only transactions among it deleted. */
   deleted: DeletedRange[]
   probe: ProbeState
-  /** What changed: record ids, and meta keys as `meta:<key>`. */
+  /** What changed: record ids (a stroke being drawn counts as its shape), and meta keys as `meta:<key>`. */
   keys: Set<string>
 }
 
 export function trackPendingChanges(doc: Y.Doc, opts: PendingChangesOptions): PendingChanges {
   const records = doc.getArray<unknown>(DocKeys.records)
+  const strokes = strokesMap(doc)
   const meta = doc.getMap<unknown>(DocKeys.meta)
   const listeners = new Set<() => void>()
   let entries: Entry[] = []
@@ -198,6 +200,15 @@ export function trackPendingChanges(doc: Y.Doc, opts: PendingChangesOptions): Pe
       }
     }
   }
+  // A frame of a stroke being drawn changes only its Y.Text in the strokes map (see
+  // shared/docRecords.ts): one change of its shape, like the frames of a drag.
+  const onStrokes = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
+    if (!transaction.local) return
+    for (const event of events) {
+      if (event.target === strokes) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) collecting.add(key)
+      else if (typeof event.path[0] === 'string') collecting.add(event.path[0])
+    }
+  }
   const onMeta = (event: Y.YMapEvent<unknown>) => {
     if (!event.transaction.local) return
     for (const key of event.keysChanged) collecting.add(`meta:${key}`)
@@ -221,6 +232,7 @@ export function trackPendingChanges(doc: Y.Doc, opts: PendingChangesOptions): Pe
     add({ client, clock: after, deletionOnly, deleted: ranges, probe: 'none', keys })
   }
   records.observe(onRecords)
+  strokes.observeDeep(onStrokes)
   meta.observe(onMeta)
   doc.on('afterTransaction', onAfterTransaction)
 
@@ -323,6 +335,7 @@ export function trackPendingChanges(doc: Y.Doc, opts: PendingChangesOptions): Pe
       for (const cancel of timers) cancel()
       timers.clear()
       records.unobserve(onRecords)
+      strokes.unobserveDeep(onStrokes)
       meta.unobserve(onMeta)
       doc.off('afterTransaction', onAfterTransaction)
       listeners.clear()

@@ -26,15 +26,25 @@
  * or seeded, local changes are held; loading the doc discards them (keep the editor read-only
  * until 'synced').
  *
+ * Strokes. While a draw or highlight shape is being drawn, its segments grow every frame: they
+ * are written into a Y.Text in the strokes map as one splice of their JSON per frame (about the
+ * characters appended), not as the whole record. The records entry keeps the segments it was
+ * first written with, and is rewritten (whole) only when another field changes. Completing (or
+ * deleting) the shape writes the whole record and deletes the Y.Text in one transaction.
+ * Remote records are merged with their stroke before they are checked (shared/docRecords.ts);
+ * a stroke that cannot be read or fails validation is reported and the records entry is used
+ * as it is.
+ *
  * Concurrency: a local edit not yet written when a remote change to the same record arrives
  * wins (the store keeps it; the next flush writes it after the remote one). Nothing here writes
  * to the doc from inside a Yjs observer: see onChange for why.
  */
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
-import type { RecordsDiff } from '@tldraw/store'
+import type { RecordsDiff, SerializedSchema } from '@tldraw/store'
 import type { TLBinding, TLRecord, TLStore } from '@tldraw/tlschema'
 import { DocKeys } from '../../shared/protocol.ts'
+import { MAX_STROKE_CHARS, isStrokeInProgress, isStrokeShape, mergeStroke, strokesMap, textSplice } from '../../shared/docRecords.ts'
 import { DocSchemaStatus, compareDocSchema, readDocSchema, writeDocSchema } from './docSchema.ts'
 import {
   InvalidRecordCode,
@@ -42,6 +52,7 @@ import {
   checkRemoteRecord,
   isDocumentType,
   type InvalidRecordInfo,
+  type RecordCheck,
 } from './remoteRecord.ts'
 import { checkReferences, type StoreView } from './references.ts'
 import { createHeldRecords } from './heldRecords.ts'
@@ -61,6 +72,8 @@ export interface BindStoreOptions {
 export interface StoreBinding {
   /** The key-value view of the records array; values are untrusted until checked. */
   readonly kv: YKeyValue<unknown>
+  /** The strokes map: segments of shapes being drawn (see shared/docRecords.ts); untrusted. */
+  readonly strokes: Y.Map<unknown>
   /** Transaction origin of this binding's writes. */
   readonly origin: object
   /** True once the doc's records are in the store, or the store's have been seeded. */
@@ -82,6 +95,7 @@ type RecordId = TLRecord['id']
 
 export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptions = {}): StoreBinding {
   const kv = new YKeyValue<unknown>(doc.getArray(DocKeys.records))
+  const strokes = strokesMap(doc)
   const meta = doc.getMap<unknown>(DocKeys.meta)
   const origin = { binding: 'bindStoreToYDoc' }
   const schedule = opts.schedule ?? scheduleNextFrame
@@ -114,21 +128,44 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     return status
   }
 
-  /** Writes records (null = delete) that differ from the doc, in one transaction. */
+  /**
+   * Writes records (null = delete) that differ from the doc, in one transaction. A shape being
+   * drawn writes its segments as a splice of its stroke, and its records entry (whole) only
+   * when something else changed; any other record, a completed stroke included, is written
+   * whole and its stroke deleted.
+   */
   function writeRecords(entries: Iterable<readonly [string, TLRecord | null]>): void {
     if (readOnly) return
     const toRemove = new Set<string>()
     const toPush: { key: string; val: unknown }[] = []
+    /** Segments (JSON) to write into a shape's stroke; null deletes the stroke. */
+    const strokeWrites = new Map<string, string | null>()
     for (const [id, record] of entries) {
       const exists = kv.has(id)
+      const stored: unknown = exists ? kv.get(id) : undefined
+      let entry: TLRecord | null = record
+      const drawn = record !== null && isStrokeInProgress(record) ? record : null
+      const segments = drawn ? JSON.stringify(drawn.props.segments) : null
+      if (drawn && segments !== null && segments.length <= MAX_STROKE_CHARS) {
+        // Only the segments changed: the entry keeps those it holds. Otherwise it is written
+        // whole, current segments included (rare while drawing: a stroke closing on itself, a
+        // recolour), so that a completion written concurrently loses no more than it must.
+        const held = isStrokeShape(stored) && Array.isArray(stored.props.segments) ? stored.props.segments : null
+        const segmentsOnly = held !== null && jsonEqual(stored, { ...drawn, props: { ...drawn.props, segments: held } })
+        if (segmentsOnly) entry = null
+        // An existing stroke (or whatever else is stored in its place) must match the segments.
+        if (strokes.has(id) || (segmentsOnly && !jsonEqual(held, drawn.props.segments))) strokeWrites.set(id, segments)
+      } else if (strokes.has(id)) {
+        strokeWrites.set(id, null)
+      }
       if (record === null) {
         if (exists) toRemove.add(id)
-      } else if (!exists || !jsonEqual(kv.get(id), record)) {
+      } else if (entry !== null && (!exists || !jsonEqual(stored, entry))) {
         if (exists) toRemove.add(id)
-        toPush.push({ key: id, val: record })
+        toPush.push({ key: id, val: entry })
       }
     }
-    if (toRemove.size === 0 && toPush.length === 0) return
+    if (toRemove.size === 0 && toPush.length === 0 && strokeWrites.size === 0) return
     doc.transact(() => {
       // One pass over the array for all removals (YKeyValue.delete scans it once per key).
       // Right to left, so the indices still to visit don't shift.
@@ -140,7 +177,37 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
         }
       }
       if (toPush.length > 0) kv.yarray.push(toPush)
+      for (const [id, segments] of strokeWrites) {
+        const stroke = strokes.get(id)
+        if (segments === null) strokes.delete(id)
+        else if (stroke instanceof Y.Text) spliceText(stroke, segments)
+        else strokes.set(id, new Y.Text(segments))
+      }
     }, origin)
+  }
+
+  /**
+   * Checks the record stored under `key` as everyone reads it: merged with its stroke (see
+   * shared/docRecords.ts). A stroke that cannot be read, or with which the record fails
+   * validation, is reported, and the records entry is checked alone.
+   */
+  function checkStored(key: string, value: unknown, from?: SerializedSchema | null): RecordCheck {
+    const merged = mergeStroke(value, strokes.get(key))
+    if (merged.merged) {
+      const withStroke = checkRemoteRecord(store.schema, key, merged.record, from)
+      if (withStroke.ok) return withStroke
+      const alone = checkRemoteRecord(store.schema, key, value, from)
+      if (alone.ok) reportStroke(key, withStroke.info.error.message, withStroke.info.error)
+      return alone
+    }
+    const checked = checkRemoteRecord(store.schema, key, value, from)
+    if (merged.problem && checked.ok) reportStroke(key, merged.problem.message)
+    return checked
+  }
+
+  function reportStroke(key: string, message: string, cause?: unknown): void {
+    const error = new InvalidRecordError(InvalidRecordCode.invalidStroke, `the stroke of ${key} was not used: ${message}`, { cause })
+    report({ id: key, typeName: 'shape', error })
   }
 
   /** Writes the pending local changes (and the schema, after an upgrade) in one transaction. */
@@ -310,14 +377,14 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     const from = status === DocSchemaStatus.older ? readDocSchema(doc) : null
     const valid: TLRecord[] = []
     for (const [key, entry] of kv.map) {
-      const checked = checkRemoteRecord(store.schema, key, entry.val, from)
+      const checked = checkStored(key, entry.val, from)
       if (!checked.ok) {
         report(checked.info)
         continue
       }
       valid.push(checked.record)
       // Migrated records are written back at our version with the next write.
-      if (from && !jsonEqual(entry.val, checked.record)) pending.set(key, checked.record)
+      if (from && !jsonEqual(mergeStroke(entry.val, strokes.get(key)).record, checked.record)) pending.set(key, checked.record)
     }
     const keep = new Set<string>(valid.map((r) => r.id))
     applyRemote(
@@ -361,25 +428,58 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     // are not written from here: a transaction started inside a Yjs observer can have its new
     // items merged away by an earlier transaction's cleanup, and YKeyValue then never learns
     // of them.)
+    applyFromDoc(changes.keys(), transaction, true)
+  }
+
+  /** Keys already applied in a transaction: the records and the strokes observers both see a completed stroke. */
+  const appliedIn = new WeakMap<Y.Transaction, Set<string>>()
+
+  /**
+   * Applies the records stored under `keys` as they are at the end of `transaction` (merged
+   * with their strokes). `removals`: a key missing from the records is a removal; a stroke
+   * whose record is missing is ignored (see shared/docRecords.ts).
+   */
+  function applyFromDoc(keys: Iterable<string>, transaction: Y.Transaction, removals: boolean): void {
+    let applied = appliedIn.get(transaction)
+    if (!applied) {
+      applied = new Set()
+      appliedIn.set(transaction, applied)
+    }
     store._flushHistory()
+    const touched: string[] = []
     const puts: TLRecord[] = []
     const removes: RecordId[] = []
-    for (const [key, change] of changes) {
+    for (const key of keys) {
+      if (applied.has(key)) continue
+      applied.add(key)
+      touched.push(key)
       if (pending.has(key)) continue
-      if (change.action === 'delete') {
+      if (!kv.has(key)) {
+        if (!removals) continue
         // A removal of something we never had (or refused) is not an error.
         if (store.has(key as RecordId)) removes.push(key as RecordId)
         else held.drop(key)
         continue
       }
-      const checked = checkRemoteRecord(store.schema, key, change.newValue)
+      const checked = checkStored(key, kv.get(key))
       if (checked.ok) puts.push(checked.record)
       else report(checked.info)
     }
     // What the records point at is checked in applyRemote, against the store and this change
     // together: a shape whose parent loops or a binding to nothing is refused there, a shape
     // whose page or frame is missing is applied (see references.ts).
-    applyRemote(puts, removes, changes.keys())
+    applyRemote(puts, removes, touched)
+  }
+
+  const onStrokes = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
+    if (transaction.origin === origin || disposed || !live) return
+    const keys = new Set<string>()
+    for (const event of events) {
+      if (event.target === strokes) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) keys.add(key)
+      else if (typeof event.path[0] === 'string') keys.add(event.path[0])
+    }
+    // Local edits made since the last frame win here too (see onChange).
+    applyFromDoc(keys, transaction, false)
   }
 
   const onMeta = (event: Y.YMapEvent<unknown>) => {
@@ -406,12 +506,14 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     { source: 'user', scope: 'document' },
   )
   kv.on('change', onChange)
+  strokes.observeDeep(onStrokes)
   meta.observe(onMeta)
 
   if (kv.map.size > 0) loadFromDoc()
 
   return {
     kv,
+    strokes,
     origin,
     isLive: () => live,
     seedIfEmpty,
@@ -426,6 +528,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
       recheck.clear()
       stopListening()
       kv.off('change', onChange)
+      strokes.unobserveDeep(onStrokes)
       meta.unobserve(onMeta)
     },
   }
@@ -468,4 +571,12 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return aKeys.every(
     (key) => Object.hasOwn(b, key) && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
   )
+}
+
+/** Makes `text` read `next` with one splice (see textSplice): appending costs what is appended. */
+function spliceText(text: Y.Text, next: string): void {
+  const splice = textSplice(text.toString(), next)
+  if (!splice) return
+  if (splice.remove > 0) text.delete(splice.index, splice.remove)
+  if (splice.insert.length > 0) text.insert(splice.index, splice.insert)
 }

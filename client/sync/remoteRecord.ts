@@ -23,6 +23,11 @@ export const InvalidRecordCode = {
   /** A binding between shapes of types it cannot join (an arrow binding not from an arrow...). */
   wrongReferenceType: 'wrong-reference-type',
   rejectedByStore: 'rejected-by-store',
+  /**
+   * The stroke of a shape being drawn (its segments in the strokes map) cannot be read or makes
+   * the shape invalid: the shape is used as its records entry holds it.
+   */
+  invalidStroke: 'invalid-stroke',
 } as const
 export type InvalidRecordCode = (typeof InvalidRecordCode)[keyof typeof InvalidRecordCode]
 

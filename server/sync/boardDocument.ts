@@ -1,11 +1,13 @@
 /**
  * Reading and rewriting a board's Y.Doc on the server: its tldraw records (the YKeyValue
- * the client binding writes), the schema it was written with, and "make the records equal
+ * the client binding writes, merged with the strokes of shapes being drawn: see
+ * shared/docRecords.ts), the schema it was written with, and "make the records equal
  * to these", which is how a version is restored as an ordinary, undoable change.
  */
 import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { DocKeys } from '../../shared/protocol.ts'
+import { readMergedRecords, strokesMap } from '../../shared/docRecords.ts'
 
 /** Records as stored: plain JSON objects with at least an id and a typeName. */
 export type StoredRecord = { id: string; typeName: string; [key: string]: unknown }
@@ -17,18 +19,19 @@ export function docFromState(state: Uint8Array): Y.Doc {
 }
 
 /**
- * The records of a document, read from the Y.Array without YKeyValue (whose constructor
- * cleans duplicates by writing). The last entry of a key wins, as in YKeyValue.
+ * The records of a document as everyone sees them: each merged with its stroke when it is
+ * being drawn (a stroke left by someone who closed the tab mid-stroke included). Read without
+ * YKeyValue (whose constructor cleans duplicates by writing); the last entry of a key wins, as
+ * in YKeyValue. Entries that are not records at all are left out.
  */
 export function readRecords(doc: Y.Doc): StoredRecord[] {
-  const byKey = new Map<string, StoredRecord>()
-  for (const entry of doc.getArray<{ key: string; val: unknown }>(DocKeys.records).toArray()) {
-    const value = entry?.val
-    if (typeof entry?.key !== 'string' || typeof value !== 'object' || value === null) continue
+  const out: StoredRecord[] = []
+  for (const value of readMergedRecords(doc).values()) {
+    if (typeof value !== 'object' || value === null) continue
     const record = value as Partial<StoredRecord>
-    if (typeof record.id === 'string' && typeof record.typeName === 'string') byKey.set(entry.key, record as StoredRecord)
+    if (typeof record.id === 'string' && typeof record.typeName === 'string') out.push(record as StoredRecord)
   }
-  return [...byKey.values()]
+  return out
 }
 
 export function readSchema(doc: Y.Doc): unknown {
@@ -37,18 +40,22 @@ export function readSchema(doc: Y.Doc): unknown {
 
 /**
  * Changes `doc`'s records to equal `records`, in one transaction with `origin`: records that
- * differ are set, missing ones added, extra ones removed. Everyone sees it as one change, and
- * edits made at the same time still merge (nothing is rewritten under anyone).
+ * differ (as read, with their strokes) are set whole and their strokes deleted, missing ones
+ * added, extra ones removed with their strokes. Everyone sees it as one change, and edits made
+ * at the same time still merge (nothing is rewritten under anyone).
  */
 export function replaceRecords(doc: Y.Doc, records: readonly StoredRecord[], origin: unknown): { set: number; removed: number } {
   let set = 0
   let removed = 0
   doc.transact(() => {
+    const current = readMergedRecords(doc)
     const kv = new YKeyValue<unknown>(doc.getArray(DocKeys.records))
+    const strokes = strokesMap(doc)
     const wanted = new Map(records.map((r) => [r.id, r]))
     for (const [id, record] of wanted) {
-      if (JSON.stringify(kv.get(id)) !== JSON.stringify(record)) {
+      if (JSON.stringify(current.get(id)) !== JSON.stringify(record)) {
         kv.set(id, record)
+        strokes.delete(id)
         set++
       }
     }
@@ -58,6 +65,9 @@ export function replaceRecords(doc: Y.Doc, records: readonly StoredRecord[], ori
         removed++
       }
     }
+    // Strokes of records the version does not have apply to nothing (or to an orphan): gone.
+    // The stroke of a record equal to the version's stays: it is what makes it equal.
+    for (const key of [...strokes.keys()]) if (!wanted.has(key)) strokes.delete(key)
   }, origin)
   return { set, removed }
 }

@@ -106,6 +106,22 @@ describe('counting', () => {
     expect(a.kv.get('shape:x')).toEqual(shape('shape:x'))
   })
 
+  it('counts the frames of a stroke being drawn as one change of its shape, saved once stored', () => {
+    const a = createDevice()
+    a.kv.set('shape:a', shape('shape:a'))
+    const stroke = new Y.Text('[{"type":"free","path":"AAAA"}]')
+    a.doc.getMap<unknown>(DocKeys.strokes).set('shape:stroke', stroke)
+    for (let i = 0; i < 20; i++) stroke.insert(stroke.length - 3, 'AbCd')
+    expect(a.pending.count()).toBe(2)
+    expect(a.pending.snapshot().entries.flatMap((e) => e.keys).sort()).toEqual(['shape:a', 'shape:stroke'])
+    const server = createServer()
+    server.receive(a.doc)
+    a.pending.saved(server.stored())
+    expect(a.pending.count()).toBe(0)
+    stroke.insert(stroke.length - 3, 'EfGh')
+    expect(a.pending.count()).toBe(1)
+  })
+
   it('tells listeners when the count changes', () => {
     const a = createDevice()
     const counts: number[] = []

@@ -6,10 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTLStore } from '@tldraw/editor'
-import { toRichText, type TLRecord, type TLShape, type TLStore } from '@tldraw/tlschema'
+import { b64Vecs, toRichText, type TLDrawShape, type TLRecord, type TLShape, type TLStore } from '@tldraw/tlschema'
 import { bindStoreToYDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
 import { compareDocSchema, isDocSchemaNewer } from '../../client/sync/docSchema.ts'
 import type { InvalidRecordInfo } from '../../client/sync/remoteRecord.ts'
+import { MAX_STROKE_CHARS, readMergedRecords } from '../../shared/docRecords.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 
 const NET = Symbol('network')
@@ -119,6 +120,60 @@ function geo(id: string, overrides: Partial<TLShape> = {}, props: Record<string,
       ...props,
     },
   } as unknown as TLRecord
+}
+
+/** A point of a hand-drawn wave, as tldraw's draw tool records them (relative to the shape). */
+const wavePoint = (i: number) => ({ x: i * 3, y: Math.round(40 * Math.sin(i / 8)), z: 0.5 })
+const wave = (n: number) => Array.from({ length: n }, (_, i) => wavePoint(i))
+
+/** A draw shape as tldraw 5's draw tool writes it: `points` in one free segment. */
+function draw(id: string, points: { x: number; y: number; z: number }[], isComplete = false, props: Record<string, unknown> = {}): TLDrawShape {
+  return {
+    id,
+    typeName: 'shape',
+    type: 'draw',
+    x: 100,
+    y: 100,
+    rotation: 0,
+    index: 'a1',
+    parentId: 'page:page',
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      color: 'black',
+      fill: 'none',
+      dash: 'draw',
+      size: 'm',
+      segments: [{ type: 'free', path: b64Vecs.encodePoints(points, 2), dim: 2 }],
+      isComplete,
+      isClosed: false,
+      isPen: false,
+      scale: 1,
+      scaleX: 1,
+      scaleY: 1,
+      ...props,
+    },
+  } as unknown as TLDrawShape
+}
+
+/** `record` (a draw shape in `store`) with `props` changed, as the editor would put it. */
+function withProps(store: TLStore, shapeId: string, props: Partial<TLDrawShape['props']>): TLDrawShape {
+  const shape = store.get(id(shapeId)) as TLDrawShape
+  return { ...shape, props: { ...shape.props, ...props } }
+}
+
+/** The sizes of the updates `doc` emits while `fn` runs. */
+function updateSizes(doc: Y.Doc, fn: () => void): number[] {
+  const sizes: number[] = []
+  const onUpdate = (update: Uint8Array) => sizes.push(update.byteLength)
+  doc.on('update', onUpdate)
+  try {
+    fn()
+  } finally {
+    doc.off('update', onUpdate)
+  }
+  return sizes
 }
 
 const id = (value: string) => value as TLRecord['id']
@@ -319,6 +374,214 @@ describe('bindStoreToYDoc', () => {
       bob.frame()
       deliver()
       expect(alice.store.has(id('shape:a'))).toBe(false)
+    })
+  })
+
+  describe('strokes being drawn', () => {
+    it('reach the other person frame by frame, and as one whole record once complete', () => {
+      const { alice, bob, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      deliver()
+      for (let n = 2; n <= 120; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+        deliver()
+        expect(bob.store.get(id('shape:stroke')), `frame ${n}`).toEqual(alice.store.get(id('shape:stroke')))
+      }
+      expect(alice.binding.strokes.has('shape:stroke')).toBe(true)
+      // The records entry keeps the segments it was first written with.
+      expect(alice.binding.kv.get('shape:stroke')).toEqual(draw('shape:stroke', wave(1)))
+
+      alice.store.put([draw('shape:stroke', wave(120), true)])
+      alice.frame()
+      deliver()
+      for (const client of [alice, bob]) {
+        expect(client.binding.strokes.size).toBe(0)
+        expect(client.binding.kv.get('shape:stroke')).toEqual(draw('shape:stroke', wave(120), true))
+        expect(client.store.get(id('shape:stroke'))).toEqual(draw('shape:stroke', wave(120), true))
+      }
+      expect(bob.invalid).toEqual([])
+    })
+
+    it('cost each frame about the points appended, not the whole record', () => {
+      const { alice, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      deliver()
+      const perFrame: { bytes: number; recordBytes: number }[] = []
+      for (let n = 2; n <= 600; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        const bytes = updateSizes(alice.doc, () => alice.frame())
+        expect(bytes).toHaveLength(1)
+        perFrame.push({ bytes: bytes[0] ?? 0, recordBytes: JSON.stringify(alice.store.get(id('shape:stroke'))).length })
+      }
+      // A point is 4 bytes of path, about 6 base64 characters; Yjs adds its ids and the deletion
+      // of the old tail (the base64 padding). The same at the 600th point as at the 2nd.
+      // (The 2nd frame creates the stroke with the segments so far.)
+      for (const [i, frame] of perFrame.slice(1).entries()) expect(frame.bytes, `frame ${i + 3}`).toBeLessThanOrEqual(60)
+      const last = perFrame.at(-1)
+      expect(last?.recordBytes).toBeGreaterThan(3000)
+      const ours = perFrame.reduce((sum, f) => sum + f.bytes, 0)
+      const naive = perFrame.reduce((sum, f) => sum + f.recordBytes, 0)
+      expect(ours).toBeLessThan(naive / 50)
+    })
+
+    it('rewrite the records entry whole when another field changes, then go back to splicing the stroke', () => {
+      const { alice, bob, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      for (let n = 2; n <= 300; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+      }
+      deliver()
+      alice.store.put([draw('shape:stroke', wave(301), false, { isClosed: true, color: 'red' })])
+      alice.frame()
+      // Whole, so that the entry alone is the shape as it is now (a completion written at the
+      // same time by someone else then loses nothing drawn before this change).
+      expect(alice.binding.kv.get('shape:stroke')).toEqual(draw('shape:stroke', wave(301), false, { isClosed: true, color: 'red' }))
+      deliver()
+      expect(bob.store.get(id('shape:stroke'))).toEqual(alice.store.get(id('shape:stroke')))
+      alice.store.put([draw('shape:stroke', wave(302), false, { isClosed: true, color: 'red' })])
+      const bytes = updateSizes(alice.doc, () => alice.frame())
+      expect(bytes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60)
+      deliver()
+      expect(bob.store.get(id('shape:stroke'))).toEqual(alice.store.get(id('shape:stroke')))
+    })
+
+    it('deleting a shape being drawn deletes its stroke with it', () => {
+      const { alice, bob, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      alice.store.put([draw('shape:stroke', wave(30))])
+      alice.frame()
+      deliver()
+      expect(bob.binding.strokes.has('shape:stroke')).toBe(true)
+      bob.store.remove([id('shape:stroke')])
+      bob.frame()
+      deliver()
+      for (const client of [alice, bob]) {
+        expect(client.store.has(id('shape:stroke'))).toBe(false)
+        expect(client.binding.kv.has('shape:stroke')).toBe(false)
+        expect(client.binding.strokes.size).toBe(0)
+      }
+    })
+
+    it('a stroke left in progress (its author gone) is read by a late joiner and by every reader of the doc', () => {
+      const { alice } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      alice.store.put([draw('shape:stroke', wave(80))])
+      alice.frame()
+      const state = Y.encodeStateAsUpdate(alice.doc)
+      alice.binding.dispose()
+
+      const reader = new Y.Doc()
+      Y.applyUpdate(reader, state)
+      expect(readMergedRecords(reader).get('shape:stroke')).toEqual(draw('shape:stroke', wave(80)))
+      reader.destroy()
+      const latecomer = createClient()
+      Y.applyUpdate(latecomer.doc, state)
+      expect(latecomer.store.get(id('shape:stroke'))).toEqual(draw('shape:stroke', wave(80)))
+      expect(latecomer.invalid).toEqual([])
+    })
+
+    it('a stroke written while offline reaches the others on reconnect, whole', () => {
+      const { alice, bob, deliver } = createPair()
+      const offline: Uint8Array[] = []
+      alice.doc.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin !== NET) offline.push(update)
+      })
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      for (let n = 2; n <= 50; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+      }
+      deliver() // nothing of it: the queue is what the network would have carried
+      // Bob reconnects to Alice's state as y-websocket's sync step 2 would bring it.
+      Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc, Y.encodeStateVector(bob.doc)), NET)
+      expect(bob.store.get(id('shape:stroke'))).toEqual(draw('shape:stroke', wave(50)))
+      expect(offline.length).toBeGreaterThan(0)
+    })
+
+    it("a local edit of someone else's stroke wins, and both converge", () => {
+      const { alice, bob, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      alice.store.put([draw('shape:stroke', wave(20))])
+      alice.frame()
+      deliver()
+      // Bob recolours it while Alice's next points are on their way.
+      bob.store.put([withProps(bob.store, 'shape:stroke', { color: 'blue' })])
+      alice.store.put([draw('shape:stroke', wave(40))])
+      alice.frame()
+      deliver()
+      bob.frame()
+      deliver()
+      // Alice's next frame writes her stroke again over Bob's; the colour is Bob's.
+      alice.store.put([withProps(alice.store, 'shape:stroke', { segments: draw('x', wave(60)).props.segments })])
+      alice.frame()
+      deliver()
+      expect(alice.store.get(id('shape:stroke'))).toMatchObject({ props: { color: 'blue' } })
+      expect(bob.store.get(id('shape:stroke'))).toEqual(alice.store.get(id('shape:stroke')))
+      expect(readMergedRecords(bob.doc).get('shape:stroke')).toEqual(readMergedRecords(alice.doc).get('shape:stroke'))
+      alice.store.put([withProps(alice.store, 'shape:stroke', { isComplete: true })])
+      alice.frame()
+      deliver()
+      expect(bob.store.get(id('shape:stroke'))).toEqual(alice.store.get(id('shape:stroke')))
+      expect(bob.store.get(id('shape:stroke'))).toMatchObject({ props: { color: 'blue', isComplete: true } })
+      expect(bob.binding.strokes.size).toBe(0)
+    })
+
+    it('hostile content in the strokes map is skipped and reported, and never breaks the board', () => {
+      const { alice, bob, deliver } = createPair()
+      const kv = alice.binding.kv
+      const strokes = alice.doc.getMap<unknown>(DocKeys.strokes)
+      const cases: Record<string, unknown> = {
+        'shape:number': 42,
+        'shape:map': new Y.Map(),
+        'shape:notjson': new Y.Text('[{"type":"free","path":'),
+        'shape:object': new Y.Text('{"type":"free","path":"AAAA"}'),
+        'shape:garbage': new Y.Text('[{"type":"free","path":5}]'),
+        'shape:wiggly': new Y.Text('[{"type":"wiggly","path":"AAAA"}]'),
+        'shape:huge': new Y.Text(`[{"type":"free","path":"${'A'.repeat(MAX_STROKE_CHARS)}"}]`),
+      }
+      alice.doc.transact(() => {
+        for (const [key, value] of Object.entries(cases)) {
+          kv.set(key, draw(key, wave(5)))
+          strokes.set(key, value)
+        }
+        // Strokes that apply to nothing: ignored.
+        kv.set('shape:geo', geo('shape:geo'))
+        strokes.set('shape:geo', new Y.Text('[]'))
+        kv.set('shape:done', draw('shape:done', wave(5), true))
+        strokes.set('shape:done', new Y.Text('[]'))
+        strokes.set('shape:orphan', new Y.Text(JSON.stringify(draw('x', wave(9)).props.segments)))
+      }, NET)
+      expect(() => deliver()).not.toThrow()
+      Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc), NET)
+
+      for (const key of Object.keys(cases)) expect(bob.store.get(id(key)), key).toEqual(draw(key, wave(5)))
+      expect(bob.store.get(id('shape:geo'))).toEqual(geo('shape:geo'))
+      expect(bob.store.get(id('shape:done'))).toEqual(draw('shape:done', wave(5), true))
+      expect(bob.store.has(id('shape:orphan'))).toBe(false)
+      const reported = Object.fromEntries(bob.invalid.map((i) => [i.id, i.error.code]))
+      expect(reported).toEqual(Object.fromEntries(Object.keys(cases).map((key) => [key, 'invalid-stroke'])))
+
+      // A valid stroke written later over a hostile one is used.
+      const fixed = JSON.stringify(draw('x', wave(12)).props.segments)
+      alice.doc.transact(() => strokes.set('shape:notjson', new Y.Text(fixed)), NET)
+      Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc, Y.encodeStateVector(bob.doc)), NET)
+      expect(bob.store.get(id('shape:notjson'))).toEqual(draw('shape:notjson', wave(12)))
+
+      // And the board goes on.
+      bob.store.put([geo('shape:after')])
+      bob.frame()
+      deliver()
+      Y.applyUpdate(alice.doc, Y.encodeStateAsUpdate(bob.doc, Y.encodeStateVector(alice.doc)), NET)
+      expect(readMergedRecords(alice.doc).has('shape:after')).toBe(true)
     })
   })
 
