@@ -107,6 +107,8 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
   let readOnly = false
   /** Latest local value per record id since the last write; null means deleted. */
   const pending = new Map<string, TLRecord | null>()
+  /** Ids of pending draw and highlight shapes whose segments changed here (see writeRecords). */
+  const segmentsChanged = new Set<string>()
   let cancelScheduled: (() => void) | null = null
   /** The doc's schema must be set to ours at the next write (it was older or missing). */
   let schemaDue = false
@@ -133,24 +135,35 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
    * drawn writes its segments as a splice of its stroke, and its records entry (whole) only
    * when something else changed; any other record, a completed stroke included, is written
    * whole and its stroke deleted.
+   *
+   * Only a client that changed a stroke's segments (`drawnHere`: the one drawing) writes them.
+   * Someone who moves or recolours a stroke being drawn holds segments that may be older than
+   * the doc's (a local edit wins over remote changes until it is written): written, they would
+   * take back the points drawn meanwhile, and splices from two clients into one Y.Text could
+   * interleave. So their entry keeps the doc's segments, and the ids are returned: the store
+   * must take the doc's stroke back once the write is done.
    */
-  function writeRecords(entries: Iterable<readonly [string, TLRecord | null]>): void {
-    if (readOnly) return
+  function writeRecords(entries: Iterable<readonly [string, TLRecord | null]>, drawnHere: ReadonlySet<string>): string[] {
+    if (readOnly) return []
     const toRemove = new Set<string>()
     const toPush: { key: string; val: unknown }[] = []
     /** Segments (JSON) to write into a shape's stroke; null deletes the stroke. */
     const strokeWrites = new Map<string, string | null>()
+    const resync: string[] = []
     for (const [id, record] of entries) {
       const exists = kv.has(id)
       const stored: unknown = exists ? kv.get(id) : undefined
       let entry: TLRecord | null = record
       const drawn = record !== null && isStrokeInProgress(record) ? record : null
       const segments = drawn ? JSON.stringify(drawn.props.segments) : null
-      if (drawn && segments !== null && segments.length <= MAX_STROKE_CHARS) {
+      const held = isStrokeShape(stored) && Array.isArray(stored.props.segments) ? stored.props.segments : null
+      if (drawn && held && !drawnHere.has(id)) {
+        entry = { ...drawn, props: { ...drawn.props, segments: held } } as unknown as TLRecord
+        resync.push(id)
+      } else if (drawn && segments !== null && segments.length <= MAX_STROKE_CHARS) {
         // Only the segments changed: the entry keeps those it holds. Otherwise it is written
         // whole, current segments included (rare while drawing: a stroke closing on itself, a
         // recolour), so that a completion written concurrently loses no more than it must.
-        const held = isStrokeShape(stored) && Array.isArray(stored.props.segments) ? stored.props.segments : null
         const segmentsOnly = held !== null && jsonEqual(stored, { ...drawn, props: { ...drawn.props, segments: held } })
         if (segmentsOnly) entry = null
         // An existing stroke (or whatever else is stored in its place) must match the segments.
@@ -165,7 +178,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
         toPush.push({ key: id, val: entry })
       }
     }
-    if (toRemove.size === 0 && toPush.length === 0 && strokeWrites.size === 0) return
+    if (toRemove.size === 0 && toPush.length === 0 && strokeWrites.size === 0) return resync
     doc.transact(() => {
       // One pass over the array for all removals (YKeyValue.delete scans it once per key).
       // Right to left, so the indices still to visit don't shift.
@@ -184,6 +197,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
         else strokes.set(id, new Y.Text(segments))
       }
     }, origin)
+    return resync
   }
 
   /**
@@ -214,12 +228,23 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
   function writePending(): void {
     if (!live || (pending.size === 0 && !schemaDue)) return
     const entries = [...pending]
+    const drawnHere = new Set(segmentsChanged)
     pending.clear()
+    segmentsChanged.clear()
+    let resync: string[] = []
     doc.transact(() => {
-      writeRecords(entries)
+      resync = writeRecords(entries, drawnHere)
       if (schemaDue && !readOnly) writeDocSchema(doc, store.schema)
       schemaDue = false
     }, origin)
+    // Strokes someone else is drawing, whose other fields were changed here: back to the doc's
+    // segments (the remote changes that brought them were kept out while the edit was pending).
+    const puts: TLRecord[] = []
+    for (const id of resync) {
+      const checked = checkStored(id, kv.get(id))
+      if (checked.ok) puts.push(checked.record)
+    }
+    if (puts.length > 0) applyRemote(puts, [])
   }
 
   function flush(): void {
@@ -371,6 +396,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     // Local changes not yet handed to our listener are discarded with the others.
     store._flushHistory()
     pending.clear()
+    segmentsChanged.clear()
     recheck.clear()
     held.clear()
     const status = checkSchema()
@@ -383,8 +409,11 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
         continue
       }
       valid.push(checked.record)
-      // Migrated records are written back at our version with the next write.
-      if (from && !jsonEqual(mergeStroke(entry.val, strokes.get(key)).record, checked.record)) pending.set(key, checked.record)
+      // Migrated records are written back at our version with the next write (their strokes too).
+      if (from && !jsonEqual(mergeStroke(entry.val, strokes.get(key)).record, checked.record)) {
+        pending.set(key, checked.record)
+        segmentsChanged.add(key)
+      }
     }
     const keep = new Set<string>(valid.map((r) => r.id))
     applyRemote(
@@ -410,6 +439,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     }
     live = true
     pending.clear()
+    segmentsChanged.clear()
     if (checkSchema() === DocSchemaStatus.newer) return false
     for (const record of documentRecords()) pending.set(record.id, record)
     schemaDue = true
@@ -487,8 +517,14 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
   }
 
   function takeLocalChanges(changes: RecordsDiff<TLRecord>): void {
-    for (const record of Object.values(changes.added)) pending.set(record.id, record)
-    for (const [, to] of Object.values(changes.updated)) pending.set(to.id, to)
+    for (const record of Object.values(changes.added)) {
+      pending.set(record.id, record)
+      if (isStrokeShape(record)) segmentsChanged.add(record.id)
+    }
+    for (const [from, to] of Object.values(changes.updated)) {
+      pending.set(to.id, to)
+      if (isStrokeShape(to) && !(isStrokeShape(from) && jsonEqual(from.props.segments, to.props.segments))) segmentsChanged.add(to.id)
+    }
     for (const record of Object.values(changes.removed)) pending.set(record.id, null)
     if (held.size > 0) {
       for (const id of [...Object.keys(changes.added), ...Object.keys(changes.updated), ...Object.keys(changes.removed)]) {

@@ -2,16 +2,18 @@
  * Seeded fuzz test of bindStoreToYDoc: three tldraw stores, each bound to its own Y.Doc, talk to
  * a server doc over an in-memory network that delays, reorders and drops messages (on
  * disconnect). Random edits (create, move, restyle, retext, delete, concurrent edits of one
- * shape, pages, arrow bindings, offline edits) must leave every store and every doc equal
- * (the stores without the bindings left pointing at a shape deleted concurrently).
+ * shape, pages, arrow bindings, offline edits; and in a second run strokes being drawn, which
+ * travel as splices of a Y.Text) must leave every store and every doc equal (the stores
+ * without the bindings left pointing at a shape deleted concurrently).
  * A seed that ever failed stays below as a named regression case.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTLStore } from '@tldraw/editor'
-import { toRichText, type TLRecord, type TLShape, type TLStore } from '@tldraw/tlschema'
+import { toRichText, type TLDrawShape, type TLRecord, type TLShape, type TLStore } from '@tldraw/tlschema'
 import { bindStoreToYDoc, type StoreBinding } from '../../client/sync/bindStore.ts'
 import { isDocumentType, type InvalidRecordInfo } from '../../client/sync/remoteRecord.ts'
+import { readMergedRecords } from '../../shared/docRecords.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 import { seededRandom, type SeededRandom } from '../helpers/seededRandom.ts'
 
@@ -261,12 +263,9 @@ function documentRecords(store: TLStore): TLRecord[] {
     .sort((a, b) => a.id.localeCompare(b.id))
 }
 
+/** The records of a doc as every reader sees them (merged with the strokes being drawn). */
 function docRecords(doc: Y.Doc): unknown[] {
-  return doc
-    .getArray<{ key: string; val: unknown }>(DocKeys.records)
-    .toArray()
-    .map((entry) => entry.val)
-    .sort((a, b) => (a as TLRecord).id.localeCompare((b as TLRecord).id))
+  return [...readMergedRecords(doc).values()].sort((a, b) => (a as TLRecord).id.localeCompare((b as TLRecord).id))
 }
 
 // --- what users do -------------------------------------------------------------------------
@@ -342,6 +341,48 @@ function randomEdit(peer: Peer, rng: SeededRandom) {
   }
 }
 
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const b64Chars = (rng: SeededRandom, n: number) => Array.from({ length: n }, () => B64[rng.int(0, 63)]).join('')
+
+/**
+ * What the draw tool does, one frame at a time: start a stroke, add points to the path of its
+ * last segment (or change the last point's characters, as it does when it merges a point), add
+ * a straight segment, lift the pen.
+ */
+function drawStep(peer: Peer, rng: SeededRandom) {
+  const drawing = shapesOf(peer).filter((s): s is TLDrawShape => s.type === 'draw' && !(s as TLDrawShape).props.isComplete)
+  if (drawing.length === 0 || rng.chance(0.1)) {
+    const shape = {
+      id: nextId(peer, 'shape'),
+      typeName: 'shape',
+      type: 'draw',
+      x: rng.int(-500, 500),
+      y: rng.int(-500, 500),
+      rotation: 0,
+      index: `a${rng.pick([...INDEX_DIGITS])}`,
+      parentId: rng.pick(pageIdsOf(peer)),
+      isLocked: false,
+      opacity: 1,
+      props: { ...shapeProps('draw', rng), segments: [{ type: 'free', path: b64Chars(rng, 16) }], isComplete: false },
+      meta: {},
+    }
+    peer.store.put([shape as unknown as TLRecord])
+    return
+  }
+  const shape = rng.pick(drawing)
+  const segments = [...shape.props.segments]
+  const last = segments.at(-1)
+  const r = rng.next()
+  if (r < 0.15 || !last) {
+    peer.store.put([{ ...shape, props: { ...shape.props, isComplete: true } }])
+    return
+  }
+  if (r < 0.3) segments[segments.length - 1] = { ...last, path: last.path.slice(0, -4) + b64Chars(rng, 4) }
+  else if (r < 0.4) segments.push({ type: 'straight', path: b64Chars(rng, 16) })
+  else segments[segments.length - 1] = { ...last, path: last.path + b64Chars(rng, rng.int(4, 12)) }
+  peer.store.put([{ ...shape, props: { ...shape.props, segments } }])
+}
+
 /** Two people change the same shape before either hears of the other. */
 function concurrentEdit(peers: Peer[], rng: SeededRandom) {
   const [a, b] = rng.shuffle(peers.filter((p) => p.online))
@@ -355,7 +396,11 @@ function concurrentEdit(peers: Peer[], rng: SeededRandom) {
   else changeShape(b, theirs, rng)
 }
 
-function runFuzz(seed: number) {
+/**
+ * `strokes`: a third of the steps are strokes being drawn (drawStep) by whoever is online. Off,
+ * the random stream is the one the regression seeds were found with.
+ */
+function runFuzz(seed: number, { strokes = false } = {}) {
   const rng = seededRandom(seed)
   const world = createWorld(rng, 3)
   const { peers } = world
@@ -373,6 +418,10 @@ function runFuzz(seed: number) {
 
   for (let step = 0; step < 150; step++) {
     const online = peers.filter((p) => p.online)
+    if (strokes && online.length > 0 && rng.chance(0.33)) {
+      drawStep(rng.pick(online), rng)
+      continue
+    }
     const r = rng.next()
     if (r < 0.5 && online.length > 0) randomEdit(rng.pick(online), rng)
     else if (r < 0.62) world.runFrame(rng.pick(peers))
@@ -414,6 +463,7 @@ function expectConverged(world: ReturnType<typeof createWorld>) {
     expect(peer.doc.getArray(DocKeys.records).toJSON(), `${peer.name}'s doc`).toEqual(
       world.server.getArray(DocKeys.records).toJSON(),
     )
+    expect(peer.doc.getMap(DocKeys.strokes).toJSON(), `${peer.name}'s strokes`).toEqual(world.server.getMap(DocKeys.strokes).toJSON())
     expect(documentRecords(peer.store), `${peer.name}'s store`).toEqual(expected)
   }
 }
@@ -425,6 +475,14 @@ describe('bindStoreToYDoc: convergence', () => {
 
   it.each(REGRESSION_SEEDS)('regression: seed $seed ($caught)', ({ seed }) => {
     expectConverged(runFuzz(seed))
+  })
+
+  it.each(FUZZ_SEEDS)('three clients converge while strokes are being drawn, moved and deleted (seed %i)', (seed) => {
+    const world = runFuzz(seed, { strokes: true })
+    expectConverged(world)
+    // Strokes were drawn, and some were still being drawn at the end: both paths were taken.
+    const draws = docRecords(world.server).filter((r): r is TLDrawShape => (r as TLShape).type === 'draw')
+    expect(draws.length).toBeGreaterThan(0)
   })
 
   it('three fresh clients that seed an empty board at once end up with one default page', () => {
