@@ -1,0 +1,141 @@
+/**
+ * Freehand strokes between two browsers: while Alice draws, Bob sees her stroke grow (it
+ * travels as small edits of its points, see shared/docRecords.ts); when she lifts the pen he
+ * has the finished shape, as does the document. A stroke left unfinished by someone whose tab
+ * closed mid-stroke is still on everyone's board and in the board's archive.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { strFromU8, unzipSync } from 'fflate'
+import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
+import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
+import { shapeCount, statusOf } from '../helpers/board.ts'
+import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { connectClient, type TestClient } from '../helpers/clients.ts'
+import { readMergedRecords } from '../../shared/docRecords.ts'
+import { DocKeys } from '../../shared/protocol.ts'
+
+let dir: TmpDir
+let server: TestServer
+let browser: Browser
+let raw: TestClient | undefined
+
+beforeAll(async () => {
+  dir = await createTmpDir()
+  server = await startServer(dir.path)
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  raw?.destroy()
+  await browser?.close()
+  await server?.close()
+  await dir?.remove()
+})
+
+type Board = Awaited<ReturnType<typeof createBoardOver>>
+type DrawRecord = { id: string; type: string; props: { isComplete: boolean; segments: { path: string }[] } }
+
+async function openBoth(board: Board): Promise<{ alice: Person; bob: Person }> {
+  const alice = await openAs(browser, server.url, 'Alice')
+  const bob = await openAs(browser, server.url, 'Bob')
+  await alice.page.goto(server.url + board.links.facilitator)
+  await waitForBoard(alice.page)
+  await expect.poll(() => statusOf(alice.page)).toBe('saved')
+  await bob.page.goto(server.url + board.links.editor)
+  await waitForBoard(bob.page)
+  return { alice, bob }
+}
+
+/** Moves the pressed pointer along a wave from `x` to `x + 10 * steps`. */
+async function drawAlong(page: Page, x: number, y: number, steps: number): Promise<void> {
+  for (let i = 1; i <= steps; i++) await page.mouse.move(x + i * 10, y + Math.round(30 * Math.sin(i / 3)))
+}
+
+/** The width, in pixels, of the draw shape on `page` (0 while there is none). */
+async function strokeWidth(page: Page): Promise<number> {
+  const shape = page.locator('.tl-shape[data-shape-type="draw"]')
+  if ((await shape.count()) !== 1) return 0
+  return (await shape.boundingBox())?.width ?? 0
+}
+
+function drawsIn(client: TestClient): DrawRecord[] {
+  return [...readMergedRecords(client.doc).values()].filter((r): r is DrawRecord => (r as DrawRecord | null)?.type === 'draw')
+}
+
+it('Bob sees Alice’s stroke grow while she draws, and the finished shape once she lifts the pen', async () => {
+  const board = await createBoardOver(server.url, 'Drawing together')
+  const { alice, bob } = await openBoth(board)
+  raw = connectClient(server.url, board.id, board.editorKey)
+  await raw.synced()
+
+  await alice.page.keyboard.press('d')
+  await alice.page.mouse.move(300, 400)
+  await alice.page.mouse.down()
+  await drawAlong(alice.page, 300, 400, 20)
+  // The pen is still down: Bob already sees the stroke, and sees it grow.
+  await expect.poll(() => shapeCount(bob.page, 'draw'), { timeout: 10_000 }).toBe(1)
+  await expect.poll(() => strokeWidth(bob.page), { timeout: 10_000 }).toBeGreaterThan(150)
+  const before = await strokeWidth(bob.page)
+  await drawAlong(alice.page, 500, 400, 30)
+  await expect.poll(() => strokeWidth(bob.page), { timeout: 10_000 }).toBeGreaterThan(before + 200)
+  // Unfinished, it travels as a stroke beside its record.
+  await expect.poll(() => raw!.doc.getMap(DocKeys.strokes).size, { timeout: 10_000 }).toBe(1)
+  expect(drawsIn(raw)).toMatchObject([{ props: { isComplete: false } }])
+
+  await alice.page.mouse.up()
+  await expect.poll(() => drawsIn(raw!).map((r) => r.props.isComplete), { timeout: 10_000 }).toEqual([true])
+  expect(raw.doc.getMap(DocKeys.strokes).size).toBe(0)
+  await expect.poll(() => strokeWidth(bob.page)).toBeCloseTo(await strokeWidth(alice.page), 0)
+  expect(await shapeCount(bob.page, 'draw')).toBe(1)
+
+  // Alice's undo takes the stroke from both boards; redo brings it back, finished.
+  await alice.page.keyboard.press('Control+z')
+  await expect.poll(() => shapeCount(bob.page, 'draw'), { timeout: 10_000 }).toBe(0)
+  await alice.page.keyboard.press('Control+Shift+z')
+  await expect.poll(() => shapeCount(bob.page, 'draw'), { timeout: 10_000 }).toBe(1)
+  await expect.poll(() => drawsIn(raw!).map((r) => r.props.isComplete), { timeout: 10_000 }).toEqual([true])
+  await expect.poll(() => statusOf(alice.page), { timeout: 10_000 }).toBe('saved')
+
+  for (const person of [alice, bob]) expect(person.pageErrors).toEqual([])
+  await alice.context.close()
+  await bob.context.close()
+  raw.destroy()
+  raw = undefined
+})
+
+it('a stroke left unfinished by someone whose tab closed stays on the board and in its archive', async () => {
+  const board = await createBoardOver(server.url, 'Unfinished stroke')
+  const { alice, bob } = await openBoth(board)
+  await alice.page.keyboard.press('d')
+  await alice.page.mouse.move(300, 300)
+  await alice.page.mouse.down()
+  await drawAlong(alice.page, 300, 300, 40)
+  await expect.poll(() => strokeWidth(bob.page), { timeout: 10_000 }).toBeGreaterThan(300)
+  const seenByBob = await strokeWidth(bob.page)
+  // Alice's tab goes away with the pen still down.
+  await alice.context.close()
+
+  // The stroke stays on Bob's board, and on the board of someone who opens it afterwards.
+  const cara = await openAs(browser, server.url, 'Cara')
+  await cara.page.goto(server.url + board.links.editor)
+  await waitForBoard(cara.page)
+  await expect.poll(() => shapeCount(cara.page, 'draw'), { timeout: 10_000 }).toBe(1)
+  await expect.poll(() => strokeWidth(cara.page), { timeout: 10_000 }).toBeGreaterThanOrEqual(seenByBob - 1)
+  expect(await shapeCount(bob.page, 'draw')).toBe(1)
+
+  // The archive's board file holds it with all its points, not the one it started with.
+  const response = await fetch(`${server.url}/api/boards/${board.id}/archive`, { headers: { 'x-board-key': board.facilitatorKey } })
+  expect(response.status).toBe(200)
+  const files = unzipSync(new Uint8Array(await response.arrayBuffer()))
+  const tldr = JSON.parse(strFromU8(files['board.tldr'] ?? new Uint8Array())) as { records: DrawRecord[] }
+  const draws = tldr.records.filter((r) => r.type === 'draw')
+  expect(draws).toHaveLength(1)
+  expect(draws[0]?.props.isComplete).toBe(false)
+  // 40 points of 4 bytes after the first: well over 200 base64 characters.
+  expect(draws[0]?.props.segments[0]?.path.length).toBeGreaterThan(200)
+
+  for (const person of [bob, cara]) expect(person.pageErrors).toEqual([])
+  await bob.context.close()
+  await cara.context.close()
+})
