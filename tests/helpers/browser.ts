@@ -82,3 +82,35 @@ export async function cameraOf(page: Page): Promise<{ x: number; y: number; z: n
   if (!match) throw new Error(`unexpected camera transform: ${transform}`)
   return { z: Number(match[1]), x: Number(match[2]), y: Number(match[3]) }
 }
+
+/** A phone's screen: 375 px wide, as the smallest phones most participants bring. */
+export const PHONE = { width: 375, height: 740 } as const
+
+/**
+ * Opens a page as a named person on a phone: a 375 px touch screen (`hasTouch`, `isMobile`),
+ * with the interface language `locale` chosen on the device before the app loads. Pass
+ * `name: ''` to see the join step. Outside requests and page errors are recorded as in openAs.
+ */
+export async function openOnPhone(browser: Browser, serverUrl: string, name: string, locale: string): Promise<Person> {
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, locale: 'en-GB' })
+  const origin = new URL(serverUrl).origin
+  const outsideRequests: string[] = []
+  const pageErrors: string[] = []
+  context.on('request', (request) => {
+    const url = request.url()
+    if (url.startsWith('data:') || url.startsWith('blob:')) return
+    if (new URL(url).origin !== origin && !url.startsWith(origin.replace('http', 'ws'))) outsideRequests.push(url)
+  })
+  await context.addInitScript(
+    ({ n, l }) => {
+      localStorage.setItem('codesign:locale', l)
+      if (n && !localStorage.getItem('codesign:user')) {
+        localStorage.setItem('codesign:user', JSON.stringify({ id: 'u' + Math.random().toString(36).slice(2, 14), name: n, color: '#1971c2' }))
+      }
+    },
+    { n: name, l: locale },
+  )
+  const page = await context.newPage()
+  page.on('pageerror', (error) => pageErrors.push(String(error)))
+  return { name, context, page, outsideRequests, pageErrors }
+}
