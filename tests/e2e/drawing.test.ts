@@ -2,16 +2,22 @@
  * Freehand strokes between two browsers: while Alice draws, Bob sees her stroke grow (it
  * travels as small edits of its points, see shared/docRecords.ts); when she lifts the pen he
  * has the finished shape, as does the document. A stroke left unfinished by someone whose tab
- * closed mid-stroke is still on everyone's board and in the board's archive.
+ * closed mid-stroke is still on everyone's board and in the board's archive. Whatever a hostile
+ * client puts in place of a stroke is skipped and reported, and the shape shown as its record
+ * holds it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { strFromU8, unzipSync } from 'fflate'
+import * as Y from 'yjs'
+import { YKeyValue } from 'y-utility/y-keyvalue'
+import { b64Vecs } from '@tldraw/tlschema'
 import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
 import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
 import { shapeCount, statusOf } from '../helpers/board.ts'
 import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
 import { connectClient, type TestClient } from '../helpers/clients.ts'
+import { waitFor } from '../helpers/waitFor.ts'
 import { readMergedRecords } from '../../shared/docRecords.ts'
 import { DocKeys } from '../../shared/protocol.ts'
 
@@ -138,4 +144,84 @@ it('a stroke left unfinished by someone whose tab closed stays on the board and 
   for (const person of [bob, cara]) expect(person.pageErrors).toEqual([])
   await bob.context.close()
   await cara.context.close()
+})
+
+/** A draw shape being drawn, as tldraw writes it: `n` points of a line going right. */
+function drawShape(id: string, x: number, y: number, n: number): Record<string, unknown> {
+  const points = Array.from({ length: n }, (_, i) => ({ x: i * 10, y: 0, z: 0.5 }))
+  return {
+    id,
+    typeName: 'shape',
+    type: 'draw',
+    x,
+    y,
+    rotation: 0,
+    index: 'a5',
+    parentId: 'page:page',
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      color: 'red',
+      fill: 'none',
+      dash: 'draw',
+      size: 'm',
+      segments: [{ type: 'free', path: b64Vecs.encodePoints(points, 2), dim: 2 }],
+      isComplete: false,
+      isClosed: false,
+      isPen: false,
+      scale: 1,
+      scaleX: 1,
+      scaleY: 1,
+    },
+  }
+}
+
+it('what a hostile client puts in place of a stroke is skipped and reported, and the board keeps working', async () => {
+  const board = await createBoardOver(server.url, 'Hostile strokes')
+  const { alice, bob } = await openBoth(board)
+  raw = connectClient(server.url, board.id, board.editorKey)
+  await raw.synced()
+  const kv = new YKeyValue<unknown>(raw.doc.getArray(DocKeys.records))
+  await waitFor(() => kv.has('page:page'), { message: 'the raw client sees the board' })
+  const strokes = raw.doc.getMap<unknown>(DocKeys.strokes)
+  const hostile: [string, unknown][] = [
+    ['shape:notjson', new Y.Text('[{"type":"free","path":')],
+    ['shape:number', 42],
+    ['shape:wiggly', new Y.Text('[{"type":"wiggly","path":"AAAA"}]')],
+    ['shape:huge', new Y.Text(`[{"type":"free","path":"${'A'.repeat(1024 * 1024)}"}]`)],
+  ]
+  raw.doc.transact(() => {
+    for (const [i, [key, value]] of hostile.entries()) {
+      kv.set(key, drawShape(key, 200, 150 + i * 80, 20))
+      strokes.set(key, value)
+    }
+    // A stroke with no shape: nothing to show, nothing to report.
+    strokes.set('shape:orphan', new Y.Text(JSON.stringify(drawShape('x', 0, 0, 5).props)))
+    // A valid stroke: its points are shown, beyond those of its record.
+    kv.set('shape:valid', drawShape('shape:valid', 200, 500, 2))
+    strokes.set('shape:valid', new Y.Text(JSON.stringify((drawShape('x', 0, 0, 40).props as { segments: unknown }).segments)))
+  })
+
+  for (const page of [alice.page, bob.page]) {
+    // Every shape shows as its record holds it; the one valid stroke shows whole (390 px long).
+    await expect.poll(() => shapeCount(page, 'draw'), { timeout: 10_000 }).toBe(hostile.length + 1)
+    await expect
+      .poll(async () => (await page.locator('.tl-shape[data-shape-id="shape:valid"]').boundingBox())?.width ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(300)
+    await expect.poll(() => page.getByTestId('invalid-records').textContent(), { timeout: 10_000 }).toBe(
+      `${hostile.length} item(s) on this board could not be shown and were skipped.`,
+    )
+    expect(await page.locator('.tl-shape[data-shape-id="shape:orphan"]').count()).toBe(0)
+  }
+
+  // Both keep drawing, and see each other's strokes.
+  await alice.page.keyboard.press('d')
+  await alice.page.mouse.move(700, 300)
+  await alice.page.mouse.down()
+  await drawAlong(alice.page, 700, 300, 10)
+  await alice.page.mouse.up()
+  await expect.poll(() => shapeCount(bob.page, 'draw'), { timeout: 10_000 }).toBe(hostile.length + 2)
+  await expect.poll(() => statusOf(alice.page), { timeout: 10_000 }).toBe('saved')
+  for (const person of [alice, bob]) expect(person.pageErrors).toEqual([])
 })
