@@ -36,8 +36,9 @@
  * as it is.
  *
  * Concurrency: a local edit not yet written when a remote change to the same record arrives
- * wins (the store keeps it; the next flush writes it after the remote one). Nothing here writes
- * to the doc from inside a Yjs observer: see onChange for why.
+ * wins (the store keeps it; the next flush writes it after the remote one), except for the
+ * segments of a stroke someone else is drawing, which only the one drawing writes (see
+ * writeRecords). Nothing here writes to the doc from inside a Yjs observer: see onChange for why.
  */
 import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
