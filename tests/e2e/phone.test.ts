@@ -34,8 +34,8 @@ afterAll(async () => {
   await dir?.remove()
 })
 
-async function phone(name: string, locale: string): Promise<Person> {
-  const p = await openOnPhone(browser, server.url, name, locale)
+async function phone(name: string, locale: string, url = server.url): Promise<Person> {
+  const p = await openOnPhone(browser, url, name, locale)
   people.push(p)
   return p
 }
@@ -120,16 +120,30 @@ function measure(): Layout {
       const cut = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow !== 'ellipsis'
       if (spills || cut) spilling.push(nameOf(el))
     }
+    // tldraw's own controls overlap one another by design (its menu and page menu buttons).
+    if (el.closest('.tl-container') && !el.closest('.board-share-panel')) continue
     if (modal && !modal.contains(el)) continue
+    // Its centre and, 4 px in, the middle of each edge: inside any rounded corner.
     const x = (rect.left + rect.right) / 2
     const y = (rect.top + rect.bottom) / 2
+    const inset = Math.min(4, rect.width / 4, rect.height / 4)
+    const points = [
+      [x, y],
+      [x, rect.top + inset],
+      [x, rect.bottom - inset],
+      [rect.left + inset, y],
+      [rect.right - inset, y],
+    ] as const
     const area = visibleArea(el)
-    if (x < area.left || x > area.right || y < area.top || y > area.bottom) continue
-    const hit = document.elementFromPoint(x, y)
-    if (!hit || el.contains(hit) || (hit.matches('label') && hit.contains(el))) continue
-    const layer = hit.closest(layers)
-    if (layer && !layer.contains(el)) continue
-    covered.push(`${nameOf(el)} under ${nameOf(hit)}`)
+    for (const [px, py] of points) {
+      if (px < area.left || px > area.right || py < area.top || py > area.bottom) continue
+      const hit = document.elementFromPoint(px, py)
+      if (!hit || el.contains(hit) || (hit.matches('label') && hit.contains(el))) continue
+      const layer = hit.closest(layers)
+      if (layer && !layer.contains(el)) continue
+      covered.push(`${nameOf(el)} under ${nameOf(hit)}`)
+      break
+    }
   }
   const sideways = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - width
   return { sideways: Math.max(0, sideways), outside, small, spilling, covered }
@@ -290,6 +304,32 @@ describe.each([{ locale: 'en' }, { locale: 'lv' }])('on a 375 px phone in $local
       await p.getByTestId('people-panel').waitFor()
       await fits(p, 'participants panel')
       await closeWithEscape(p, 'people-panel')
+    }
+  })
+
+  it('the longest status, offline with changes waiting, fits beside the controls and above the timer', async () => {
+    // A server of its own, to be stopped.
+    const own = await createTmpDir()
+    const ownServer = await startServer(own.path)
+    try {
+      const board = await createBoardOver(ownServer.url, 'Offline')
+      const alice = await phone('Alice', locale, ownServer.url)
+      await alice.page.goto(ownServer.url + board.links.facilitator)
+      await waitForBoard(alice.page)
+      await alice.page.getByTestId('journey-dock-timer').tap()
+      await alice.page.getByTestId('timer-start').tap()
+      await alice.page.getByTestId('journey-panel-close').tap()
+      await alice.page.getByTestId('timer-clock').waitFor()
+      await ownServer.close()
+      await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('offline')
+      await fits(alice.page, 'offline')
+      await drawRectangle(alice.page)
+      await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-pending')).not.toBe('0')
+      await fits(alice.page, 'offline with changes waiting')
+      await alice.context.close()
+    } finally {
+      await ownServer.close()
+      await own.remove()
     }
   })
 })
