@@ -33,6 +33,8 @@ export interface SqliteDocumentStoreOptions {
    * A commit still being written makes the next one wait for it, whatever this says.
    */
   groupCommitMs?: number
+  /** Appends waiting with this many bytes between them are committed without waiting longer. */
+  groupCommitBytes?: number
   log?: StoreLog
 }
 
@@ -40,6 +42,18 @@ export interface SqliteDocumentStore extends DocumentStore {
   /** Counters since the store was opened: transactions that committed appends, and appends. */
   stats(): { commits: number; appends: number }
 }
+
+/**
+ * The default commit window. Every commit costs whole pages whatever it holds (the last page
+ * of each board it touches, rewritten, and the kernel counts 4 KiB per page-cache page it
+ * dirties), so committing several updates at once writes far less than one commit each. The
+ * price: an edit is acknowledged ("All changes saved") up to this much later. Nothing
+ * acknowledged is at risk: the server acknowledges only committed, fsynced updates, and
+ * clients resend what was not acknowledged when they reconnect.
+ */
+export const DEFAULT_GROUP_COMMIT_MS = 50
+/** Enough to amortise a commit's fixed cost; a burst this large is committed at once. */
+export const DEFAULT_GROUP_COMMIT_BYTES = 256 * 1024
 
 /** Distributive Omit, so each request variant keeps its own fields. */
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never
@@ -72,7 +86,8 @@ function storageError(failure: WorkerFailure): StorageError {
 /** Opens the database in its worker thread; rejects with a StorageError if it cannot. */
 export async function createSqliteDocumentStore({
   file,
-  groupCommitMs = 2,
+  groupCommitMs = DEFAULT_GROUP_COMMIT_MS,
+  groupCommitBytes = DEFAULT_GROUP_COMMIT_BYTES,
   log,
 }: SqliteDocumentStoreOptions): Promise<SqliteDocumentStore> {
   const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { file } satisfies WorkerSetup })
@@ -125,6 +140,7 @@ export async function createSqliteDocumentStore({
   }
 
   let pending: PendingAppend[] = []
+  let pendingBytes = 0
   let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined
   /** A commit posted by the timer and not answered yet. */
   let commitInFlight = false
@@ -158,6 +174,7 @@ export async function createSqliteDocumentStore({
     if (pending.length === 0) return
     const batch = pending
     pending = []
+    pendingBytes = 0
     commitInFlight = true
     const updates = batch.map((append) => append.update)
     request<number[]>(
@@ -207,7 +224,10 @@ export async function createSqliteDocumentStore({
         // Copying because the update is written a few milliseconds from now and callers
         // might reuse the same buffer meanwhile; the copy is then moved to the worker.
         pending.push({ boardId, update: update.slice(), resolve, reject })
-        scheduleCommit()
+        pendingBytes += update.byteLength
+        if (pendingBytes < groupCommitBytes) scheduleCommit()
+        else if (commitInFlight) due = true
+        else postPending()
       })
     },
 

@@ -311,8 +311,9 @@ describe('SqliteDocumentStore', () => {
     // Another connection makes inserts for one board fail, as a full disk would fail them all.
     const saboteur = new Database(file)
     saboteur.exec(`
-      CREATE TRIGGER refuse_poisoned BEFORE INSERT ON board_updates
-      WHEN NEW.board_id = 'poisoned' BEGIN SELECT RAISE(ABORT, 'refused'); END
+      CREATE TRIGGER refuse_poisoned BEFORE INSERT ON board_log
+      WHEN NEW.key >> 32 = (SELECT num FROM board_numbers WHERE board_id = 'poisoned')
+      BEGIN SELECT RAISE(ABORT, 'refused'); END
     `)
     saboteur.close()
     const [poisoned, healthy] = editedDocument(2).updates as [Uint8Array, Uint8Array]
@@ -329,6 +330,37 @@ describe('SqliteDocumentStore', () => {
     expect(await store.load('healthy')).toEqual([])
     expect(await store.append('healthy', healthy)).toBe(1)
     await store.close()
+  })
+
+  it('opens a file of the previous layout (version 2) with every entry, seqs continuing', async () => {
+    const { doc, updates } = editedDocument(8)
+    const old = new Database(file)
+    old.exec(`
+      CREATE TABLE board_updates (board_id TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (board_id, seq));
+      CREATE TABLE board_snapshots (board_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL,
+        auto INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (board_id, id));
+    `)
+    const insert = old.prepare('INSERT INTO board_updates (board_id, seq, data) VALUES (?, ?, ?)')
+    updates.forEach((update, i) => insert.run(i % 2 === 0 ? 'board-a' : 'board-b', 10 + i, update))
+    old.pragma('user_version = 2')
+    old.close()
+
+    const store = await createSqliteDocumentStore({ file })
+    const a = await store.load('board-a')
+    const b = await store.load('board-b')
+    const next = await store.append('board-a', editedDocument(1, 'z').updates[0]!)
+    await store.close()
+
+    expect(a.map((entry) => entry.seq)).toEqual([10, 12, 14, 16])
+    expect(b.map((entry) => entry.seq)).toEqual([11, 13, 15, 17])
+    expect(stateOf([...a, ...b])).toEqual(doc.getMap('shapes').toJSON())
+    expect(next).toBe(17)
+    // The old table's columns stay readable, as a view, for tools that query them.
+    const reader = new Database(file, { readonly: true })
+    const rows = reader.prepare('SELECT board_id, seq FROM board_updates ORDER BY board_id, seq').all()
+    reader.close()
+    expect(rows).toHaveLength(9)
+    expect(rows[0]).toEqual({ board_id: 'board-a', seq: 10 })
   })
 
   it('refuses a file written by a newer version of the store', async () => {
