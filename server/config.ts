@@ -4,6 +4,7 @@
  */
 import path from 'node:path'
 import { DEFAULT_LIMITS, type Limits } from '../shared/limits.ts'
+import { DEFAULT_GROUP_COMMIT_MS } from './storage/SqliteDocumentStore.ts'
 
 export type Config = {
   port: number
@@ -14,6 +15,11 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Behind a reverse proxy, trust X-Forwarded-For for the client's address. */
   trustProxy: boolean
+  /**
+   * How long an update waits to share its storage commit with others (GROUP_COMMIT_MS): fewer,
+   * larger commits write far less to disk; an edit is reported saved up to this much later.
+   */
+  groupCommitMs: number
   limits: Limits
 }
 
@@ -74,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     clientDir: path.resolve(cwd, env.CLIENT_DIR ?? 'dist'),
     logLevel,
     trustProxy: trustProxy === 'true',
+    groupCommitMs: integer(env, 'GROUP_COMMIT_MS', DEFAULT_GROUP_COMMIT_MS, 0, 1000),
     limits,
   }
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   }
   const log = createLog(config.logLevel)
   fs.mkdirSync(config.dataDir, { recursive: true })
-  const store = await createSqliteDocumentStore({ file: path.join(config.dataDir, 'boards.sqlite'), log })
+  const store = await createSqliteDocumentStore({ file: path.join(config.dataDir, 'boards.sqlite'), groupCommitMs: config.groupCommitMs, log })
   const registry = await createLowdbRegistry({ file: path.join(config.dataDir, 'registry.json') })
   const server = createServer({ config, store, registry, log })
   const { url } = await server.listen()

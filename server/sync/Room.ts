@@ -102,8 +102,11 @@ export class Room {
   private lastCommittedSeq = 0
   private savedStateVector: Uint8Array = new Uint8Array([0])
   private savedNoticeTimer: ReturnType<typeof setTimeout> | undefined
+  /** Committed to the log since the last compaction (what compaction will replace). */
   private logBytesSinceCompaction = 0
   private logEntriesSinceCompaction = 0
+  /** Accepted and not committed yet: counted against the size limit already. */
+  private uncommittedBytes = 0
   private compactedBytes = 0
   private compacting: Promise<void> | undefined
   private storageFailed = false
@@ -192,7 +195,7 @@ export class Room {
 
   /** Bytes the board occupies in storage (compacted state plus log). */
   get storedBytes(): number {
-    return this.compactedBytes + this.logBytesSinceCompaction
+    return this.compactedBytes + this.logBytesSinceCompaction + this.uncommittedBytes
   }
 
   /** Registers a connection and starts the sync: our state vector, everyone's presence. */
@@ -390,11 +393,16 @@ export class Room {
     // The state vector after this update: once its append commits, everything up to it is
     // durable, because appends commit in order.
     const stateVector = Y.encodeStateVector(this.doc)
-    this.logBytesSinceCompaction += update.byteLength
-    this.logEntriesSinceCompaction += 1
+    // Counted in the log only once committed: a compaction replaces committed entries only,
+    // and counting a commit window's worth of updates still in flight as compacted would
+    // leave the log that much larger than the policy believes.
+    this.uncommittedBytes += update.byteLength
     this.changedSinceVersion = true
     const append = this.store.append(this.boardId, update).then(
       (seq) => {
+        this.uncommittedBytes -= update.byteLength
+        this.logBytesSinceCompaction += update.byteLength
+        this.logEntriesSinceCompaction += 1
         if (Date.now() - this.lastVersionAt > AUTO_VERSION_MS) void this.saveVersion('', true)
         this.lastCommittedSeq = Math.max(this.lastCommittedSeq, seq)
         this.savedStateVector = stateVector
@@ -403,6 +411,7 @@ export class Room {
         this.maybeCompact()
       },
       (error: unknown) => {
+        this.uncommittedBytes -= update.byteLength
         // Nothing is lost: clients still hold the update. The room is dropped and its clients
         // disconnected so that, once they reconnect to the board reloaded from storage, their
         // sync step 2 stores it again (a room that stayed loaded would already "have" it).
@@ -428,8 +437,10 @@ export class Room {
 
   private maybeCompact(): void {
     if (this.compacting || this.destroyed) return
+    // Half the compacted state, not all of it: with the board open the stored document stays
+    // under 1.5x its state (plus one entry) instead of 2x, for one more compaction per cycle.
     const grown =
-      this.logBytesSinceCompaction > Math.max(this.limits.compactionMinBytes, this.compactedBytes) ||
+      this.logBytesSinceCompaction > Math.max(this.limits.compactionMinBytes, this.compactedBytes / 2) ||
       this.logEntriesSinceCompaction > COMPACTION_MAX_ENTRIES
     if (grown) void this.compact()
   }
@@ -447,9 +458,11 @@ export class Room {
     this.log.debug({ board: this.boardId, upTo }, 'compacting')
     const bytesAtStart = this.logBytesSinceCompaction
     const entriesAtStart = this.logEntriesSinceCompaction
+    let compacted = false
     this.compacting = this.store
       .compact(this.boardId, merged, upTo)
       .then(() => {
+        compacted = true
         this.compactedBytes = merged.byteLength
         this.logBytesSinceCompaction -= bytesAtStart
         this.logEntriesSinceCompaction -= entriesAtStart
@@ -460,6 +473,9 @@ export class Room {
       })
       .finally(() => {
         this.compacting = undefined
+        // Commits that arrived meanwhile skipped their check; without this one the log could
+        // stay past the threshold until the next edit (or forever, if it was the last).
+        if (compacted) this.maybeCompact()
       })
     return this.compacting
   }
@@ -517,7 +533,7 @@ export class Room {
   async flush(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
     if (this.versioning) await this.versioning.catch(() => undefined)
-    if (this.compacting) await this.compacting
+    while (this.compacting) await this.compacting
     if (this.storageFailed) throw new Error(`board ${this.boardId}: an update failed to store`)
   }
 

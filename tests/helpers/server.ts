@@ -32,7 +32,7 @@ export async function startServer(
   const clientDir = process.env.CLIENT_DIR ? { CLIENT_DIR: process.env.CLIENT_DIR } : {}
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', UNLOAD_GRACE_SECONDS: '1', ...clientDir, ...env, DATA_DIR: dataDir }, ROOT)
   const log = createLog(config.logLevel)
-  const store = await createSqliteDocumentStore({ file: path.join(dataDir, 'boards.sqlite') })
+  const store = await createSqliteDocumentStore({ file: path.join(dataDir, 'boards.sqlite'), groupCommitMs: config.groupCommitMs })
   const registry = await createLowdbRegistry({ file: path.join(dataDir, 'registry.json') })
   const server = createServer({ config, store, registry, log })
   const listening = await server.listen(port, '127.0.0.1')
