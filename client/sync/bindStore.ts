@@ -40,12 +40,12 @@
  * segments of a stroke someone else is drawing, which only the one drawing writes (see
  * writeRecords). Nothing here writes to the doc from inside a Yjs observer: see onChange for why.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import type { RecordsDiff, SerializedSchema } from '@tldraw/store'
 import type { TLBinding, TLRecord, TLStore } from '@tldraw/tlschema'
 import { DocKeys } from '../../shared/protocol.ts'
-import { MAX_STROKE_CHARS, isStrokeInProgress, isStrokeShape, mergeStroke, strokesMap, textSplice } from '../../shared/docRecords.ts'
+import { mergeStroke, strokesMap } from '../../shared/docRecords.ts'
 import { DocSchemaStatus, compareDocSchema, readDocSchema, writeDocSchema } from './docSchema.ts'
 import {
   InvalidRecordCode,
@@ -57,6 +57,10 @@ import {
 } from './remoteRecord.ts'
 import { checkReferences, type StoreView } from './references.ts'
 import { createHeldRecords } from './heldRecords.ts'
+import { jsonEqual } from './jsonEqual.ts'
+import { changesSegments, planRecordWrite, writeStroke } from './strokeWrites.ts'
+
+export { jsonEqual }
 
 /** Runs `fn` later (next frame in the browser) and returns a function that cancels it. */
 export type Schedule = (fn: () => void) => () => void
@@ -132,17 +136,9 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
   }
 
   /**
-   * Writes records (null = delete) that differ from the doc, in one transaction. A shape being
-   * drawn writes its segments as a splice of its stroke, and its records entry (whole) only
-   * when something else changed; any other record, a completed stroke included, is written
-   * whole and its stroke deleted.
-   *
-   * Only a client that changed a stroke's segments (`drawnHere`: the one drawing) writes them.
-   * Someone who moves or recolours a stroke being drawn holds segments that may be older than
-   * the doc's (a local edit wins over remote changes until it is written): written, they would
-   * take back the points drawn meanwhile, and splices from two clients into one Y.Text could
-   * interleave. So their entry keeps the doc's segments, and the ids are returned: the store
-   * must take the doc's stroke back once the write is done.
+   * Writes records (null = delete) that differ from the doc, in one transaction; a shape being
+   * drawn as a splice of its stroke (see strokeWrites.ts). `drawnHere`: the ids whose segments
+   * changed here. Returns the ids whose store must take the doc's stroke back.
    */
   function writeRecords(entries: Iterable<readonly [string, TLRecord | null]>, drawnHere: ReadonlySet<string>): string[] {
     if (readOnly) return []
@@ -153,30 +149,18 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     const resync: string[] = []
     for (const [id, record] of entries) {
       const exists = kv.has(id)
-      const stored: unknown = exists ? kv.get(id) : undefined
-      let entry: TLRecord | null = record
-      const drawn = record !== null && isStrokeInProgress(record) ? record : null
-      const segments = drawn ? JSON.stringify(drawn.props.segments) : null
-      const held = isStrokeShape(stored) && Array.isArray(stored.props.segments) ? stored.props.segments : null
-      if (drawn && held && !drawnHere.has(id)) {
-        entry = { ...drawn, props: { ...drawn.props, segments: held } } as unknown as TLRecord
-        resync.push(id)
-      } else if (drawn && segments !== null && segments.length <= MAX_STROKE_CHARS) {
-        // Only the segments changed: the entry keeps those it holds. Otherwise it is written
-        // whole, current segments included (rare while drawing: a stroke closing on itself, a
-        // recolour), so that a completion written concurrently loses no more than it must.
-        const segmentsOnly = held !== null && jsonEqual(stored, { ...drawn, props: { ...drawn.props, segments: held } })
-        if (segmentsOnly) entry = null
-        // An existing stroke (or whatever else is stored in its place) must match the segments.
-        if (strokes.has(id) || (segmentsOnly && !jsonEqual(held, drawn.props.segments))) strokeWrites.set(id, segments)
-      } else if (strokes.has(id)) {
-        strokeWrites.set(id, null)
-      }
       if (record === null) {
         if (exists) toRemove.add(id)
-      } else if (entry !== null && (!exists || !jsonEqual(stored, entry))) {
+        if (strokes.has(id)) strokeWrites.set(id, null)
+        continue
+      }
+      const stored: unknown = exists ? kv.get(id) : undefined
+      const plan = planRecordWrite(record, stored, strokes.has(id), drawnHere.has(id))
+      if (plan.resync) resync.push(id)
+      if (plan.stroke !== undefined) strokeWrites.set(id, plan.stroke)
+      if (plan.entry && (!exists || !jsonEqual(stored, plan.entry))) {
         if (exists) toRemove.add(id)
-        toPush.push({ key: id, val: entry })
+        toPush.push({ key: id, val: plan.entry })
       }
     }
     if (toRemove.size === 0 && toPush.length === 0 && strokeWrites.size === 0) return resync
@@ -191,12 +175,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
         }
       }
       if (toPush.length > 0) kv.yarray.push(toPush)
-      for (const [id, segments] of strokeWrites) {
-        const stroke = strokes.get(id)
-        if (segments === null) strokes.delete(id)
-        else if (stroke instanceof Y.Text) spliceText(stroke, segments)
-        else strokes.set(id, new Y.Text(segments))
-      }
+      for (const [id, segments] of strokeWrites) writeStroke(strokes, id, segments)
     }, origin)
     return resync
   }
@@ -520,11 +499,11 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
   function takeLocalChanges(changes: RecordsDiff<TLRecord>): void {
     for (const record of Object.values(changes.added)) {
       pending.set(record.id, record)
-      if (isStrokeShape(record)) segmentsChanged.add(record.id)
+      if (changesSegments(undefined, record)) segmentsChanged.add(record.id)
     }
     for (const [from, to] of Object.values(changes.updated)) {
       pending.set(to.id, to)
-      if (isStrokeShape(to) && !(isStrokeShape(from) && jsonEqual(from.props.segments, to.props.segments))) segmentsChanged.add(to.id)
+      if (changesSegments(from, to)) segmentsChanged.add(to.id)
     }
     for (const record of Object.values(changes.removed)) pending.set(record.id, null)
     if (held.size > 0) {
@@ -592,28 +571,4 @@ export const scheduleNextFrame: Schedule = (fn) => {
     cancelAnimationFrame(frame)
     clearTimeout(timer)
   }
-}
-
-/** Structural equality of JSON values (records are plain JSON). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false
-    return a.every((item, i) => jsonEqual(item, b[i]))
-  }
-  if (Array.isArray(b)) return false
-  const aKeys = Object.keys(a)
-  if (aKeys.length !== Object.keys(b).length) return false
-  return aKeys.every(
-    (key) => Object.hasOwn(b, key) && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
-  )
-}
-
-/** Makes `text` read `next` with one splice (see textSplice): appending costs what is appended. */
-function spliceText(text: Y.Text, next: string): void {
-  const splice = textSplice(text.toString(), next)
-  if (!splice) return
-  if (splice.remove > 0) text.delete(splice.index, splice.remove)
-  if (splice.insert.length > 0) text.insert(splice.index, splice.insert)
 }
