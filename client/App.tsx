@@ -4,18 +4,19 @@
  * page stays light on a phone.
  */
 import { lazy, Suspense } from 'react'
-import { I18nProvider } from './i18n/I18nProvider.tsx'
+import { I18nProvider, type Language } from './i18n/I18nProvider.tsx'
 import { HomePage } from './home/HomePage.tsx'
 import { AccessibilityStatement } from './a11y/AccessibilityStatement.tsx'
 import { Loading, NotFoundPage } from './ui/Pages.tsx'
 
 const BoardPage = lazy(() => import('./board/BoardPage.tsx'))
 
-export function App() {
+/** `language`: the language to show first, already loaded. */
+export function App({ language }: { language: Language }) {
   const path = window.location.pathname
   const boardMatch = /^\/b\/([^/]+)\/?$/.exec(path)
   return (
-    <I18nProvider>
+    <I18nProvider initial={language}>
       {path === '/' ? (
         <HomePage />
       ) : /^\/accessibility\/?$/.test(path) ? (

@@ -29,7 +29,7 @@ import { boardPath } from '../../shared/ids.ts'
 import type { Role } from '../../shared/roles.ts'
 import type { BoardSettings, Group } from '../../shared/session.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
-import { TLDRAW_LOCALE, TLDRAW_TRANSLATION_OVERRIDES } from '../i18n/tldraw/tldrawLocale.ts'
+import { TLDRAW_LOCALE } from '../i18n/tldraw/tldrawLocale.ts'
 import { bindStoreToYDoc } from '../sync/bindStore.ts'
 import { bindPresence, type PresenceUser } from '../sync/presence.ts'
 import { createBoardAssetStore } from './assetStore.ts'
@@ -75,7 +75,7 @@ function initialLinks(boardId: string, boardKey: string, role: Role): StoredLink
 }
 
 export function LiveBoard({ boardId, boardKey, role: initialRole, settings: initialSettings, user, group }: Props) {
-  const { locale, t } = useI18n()
+  const { locale, t, tldrawOverrides } = useI18n()
   const [role, setRole] = useState<Role>(initialRole)
   const [settings, setSettings] = useState<BoardSettings>(initialSettings)
   const [links, setLinks] = useState<StoredLinks>(() => initialLinks(boardId, boardKey, initialRole))
@@ -232,7 +232,7 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
         <Tldraw
           store={storeWithStatus}
           assetUrls={assetUrls}
-          overrides={TLDRAW_TRANSLATION_OVERRIDES}
+          overrides={tldrawOverrides}
           maxAssetSize={maxUploadBytes}
           user={currentUser}
           components={components}

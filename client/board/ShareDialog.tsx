@@ -5,18 +5,20 @@
  * disconnected. A link this device does not know (the board was created elsewhere) can only be
  * replaced by a new one, which the dialog says before doing it.
  */
-import { useId, useRef, useState } from 'react'
+import { Suspense, lazy, useId, useRef, useState } from 'react'
 import type { RotateKeyResponse } from '../../shared/api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { MessageKey } from '../i18n/messages/en.ts'
 import { rotateKey } from '../api.ts'
 import { Dialog } from '../ui/Dialog.tsx'
-import { QrCode } from '../ui/QrCode.tsx'
 import { useBoard } from './boardContext.ts'
 import { rememberLinks, type StoredLinks } from './identity.ts'
 import { errorText } from './errorText.ts'
 
 type LinkRole = keyof StoredLinks
+
+/** The QR code (and its encoder) loads when the first one is shown, not with the board. */
+const QrCode = lazy(async () => ({ default: (await import('../ui/QrCode.tsx')).QrCode }))
 
 /** Per role: the name in test ids (the editor role is "participant" to people) and the words. */
 const ROLE_TEXT = {
@@ -125,7 +127,12 @@ function LinkSection({ role, path, onReplaced }: { role: LinkRole; path: string 
               </button>
             )}
           </div>
-          {showQr && <QrCode text={url} label={t('share.qr.label', { link: t(text.label) })} testId={`qr-${name}`} />}
+          {showQr && (
+            // Its place is kept while it loads, so the dialog does not jump.
+            <Suspense fallback={<div className="qr-code" aria-hidden="true" />}>
+              <QrCode text={url} label={t('share.qr.label', { link: t(text.label) })} testId={`qr-${name}`} />
+            </Suspense>
+          )}
         </div>
       ) : (
         <p className="notice" data-testid={`${name}-unknown`}>

@@ -18,12 +18,19 @@ import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { en } from '../../client/i18n/messages/en.ts'
-import { CATALOGS } from '../../client/i18n/catalog.ts'
-import { LOCALES } from '../../client/i18n/locales.ts'
+import { loadCatalog, translate, type Catalog } from '../../client/i18n/catalog.ts'
+import { LOCALES, type Locale } from '../../client/i18n/locales.ts'
+import { ENGLISH, loadLanguage } from '../../client/i18n/I18nProvider.tsx'
+import { NO_TLDRAW_OVERRIDES } from '../../client/i18n/tldraw/tldrawLocale.ts'
 import { JOURNEY_LABELS_EN, type JourneyLabelKey } from '../../shared/journey/labels.ts'
 import { JOURNEY_LABEL_TABLES, journeyLabels } from '../../shared/journey/labelsByLocale.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+/** Every catalog, each loaded as the app loads it (its own chunk, on demand). */
+const CATALOGS = Object.fromEntries(await Promise.all(LOCALES.map(async (locale) => [locale, await loadCatalog(locale)] as const))) as Record<
+  Locale,
+  Catalog
+>
 const OTHER_LOCALES = LOCALES.filter((locale) => locale !== 'en')
 const english: Record<string, string> = en
 const englishKeys = Object.keys(english)
@@ -42,6 +49,30 @@ const SAME_AS_ENGLISH: Record<(typeof OTHER_LOCALES)[number], RegExp> = {
   es: /^(Co-design Board|PDF|A4|A3|Markdown \(\.md\)|\{stage\}, \{lane\}|Idea|Total|Normal \(1×\))$/,
   lv: /^(Co-design Board|PDF|A4|A3|Markdown \(\.md\)|\{stage\}, \{lane\})$/,
 }
+
+describe('loading a language', () => {
+  it('has English at once, with nothing for tldraw to add', async () => {
+    expect(await loadLanguage('en')).toBe(ENGLISH)
+    expect(ENGLISH.catalog).toBe(en)
+    expect(ENGLISH.tldrawOverrides).toBe(NO_TLDRAW_OVERRIDES)
+  })
+
+  it('gives the same catalog each time, and translate() uses it once loaded', async () => {
+    expect(await loadCatalog('it')).toBe(await loadCatalog('it'))
+    expect(translate('it', 'home.create')).toBe(CATALOGS.it['home.create'])
+    expect(translate('it', 'home.create')).not.toBe(en['home.create'])
+  })
+
+  it("gives tldraw our Latvian with Latvian, and only then", async () => {
+    const latvian = await loadLanguage('lv')
+    expect(latvian.catalog).toBe(CATALOGS.lv)
+    expect(Object.keys(latvian.tldrawOverrides.translations?.lv ?? {}).length).toBeGreaterThan(500)
+    // The same object every time: tldraw reloads its translation when the identity changes.
+    expect((await loadLanguage('lv')).tldrawOverrides).toBe(latvian.tldrawOverrides)
+    expect((await loadLanguage('it')).tldrawOverrides).toBe(NO_TLDRAW_OVERRIDES)
+    expect((await loadLanguage('es')).tldrawOverrides).toBe(NO_TLDRAW_OVERRIDES)
+  })
+})
 
 describe('the English catalog', () => {
   it('has keys, and no empty message', () => {
