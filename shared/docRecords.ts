@@ -7,7 +7,8 @@
  * every frame, and rewriting the whole record each frame would send O(n^2) bytes for a stroke.
  * So the drawing client keeps the segments, as JSON, in a Y.Text under the shape's id in the
  * `strokes` map (DocKeys.strokes) and edits only their tail each frame; the records entry holds
- * the rest of the record (with the segments it was first written with). When the stroke
+ * the rest of the record, rewritten only when another field changes (with the segments of that
+ * moment, which the stroke's then overtake). When the stroke
  * completes, or the shape is deleted, the whole record goes back into `records` and the Y.Text
  * is deleted, in one transaction.
  *

@@ -28,8 +28,8 @@
  *
  * Strokes. While a draw or highlight shape is being drawn, its segments grow every frame: they
  * are written into a Y.Text in the strokes map as one splice of their JSON per frame (about the
- * characters appended), not as the whole record. The records entry keeps the segments it was
- * first written with, and is rewritten (whole) only when another field changes. Completing (or
+ * characters appended), not as the whole record. The records entry is rewritten (whole, with
+ * the segments of that moment) only when another field changes (strokeWrites.ts). Completing (or
  * deleting) the shape writes the whole record and deletes the Y.Text in one transaction.
  * Remote records are merged with their stroke before they are checked (shared/docRecords.ts);
  * a stroke that cannot be read or fails validation is reported and the records entry is used
