@@ -14,6 +14,8 @@
  * store behaves as if operations ran in the order they were called (a `load` sees every
  * append made before it; a `delete` is not undone by an append queued before it).
  */
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { DocumentStore, SnapshotMeta, StoredEntry } from './DocumentStore.ts'
 import { StorageError } from './DocumentStore.ts'
@@ -71,11 +73,13 @@ interface Outstanding {
 }
 
 /**
- * The worker runs TypeScript: tsx's loader registers itself on the main thread only, so the
- * worker is started with a line that loads the module through tsx's API.
+ * The worker runs TypeScript: tsx's loader registers itself on the main thread only (and
+ * `--import tsx` in a worker's execArgv is ignored by Node 20), so the worker is started with
+ * a line that loads the module through tsx's API, found from here whatever the working folder.
  */
 const WORKER_URL = new URL('./sqliteWorker.ts', import.meta.url).href
-const WORKER_BOOT = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(WORKER_URL)}))`
+const TSX_API_URL = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
+const WORKER_BOOT = `import(${JSON.stringify(TSX_API_URL)}).then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(WORKER_URL)}))`
 
 function storageError(failure: WorkerFailure): StorageError {
   const cause =

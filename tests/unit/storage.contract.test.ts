@@ -2,6 +2,9 @@
  * One contract suite for every board-document store, run against each backend, plus what
  * only the SQLite store promises (persistence, group commit, failed commits).
  */
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -361,6 +364,23 @@ describe('SqliteDocumentStore', () => {
     reader.close()
     expect(rows).toHaveLength(9)
     expect(rows[0]).toEqual({ board_id: 'board-a', seq: 10 })
+  })
+
+  it('lets a process end once its appends are answered, closed or not: its thread holds nothing open', async () => {
+    const storeModule = path.resolve(import.meta.dirname, '../../server/storage/SqliteDocumentStore.ts')
+    const script = `
+      const { createSqliteDocumentStore } = await import(${JSON.stringify(storeModule)})
+      const closed = await createSqliteDocumentStore({ file: ${JSON.stringify(file)} })
+      await closed.append('board-1', new Uint8Array([1]))
+      await closed.close()
+      const open = await createSqliteDocumentStore({ file: ${JSON.stringify(file)} })
+      console.log('seq', await open.append('board-1', new Uint8Array([2])))
+    `
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      timeout: 30_000,
+    })
+    expect(stdout.trim()).toBe('seq 2')
   })
 
   it('refuses a file written by a newer version of the store', async () => {
