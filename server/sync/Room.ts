@@ -115,6 +115,8 @@ export class Room {
   private lastVersionAt = Date.now()
   private versioning: Promise<SnapshotMeta | undefined> | undefined
   private destroyed = false
+  /** Sync step 2 for an empty state vector, until the document changes (see syncStep2For). */
+  private fullSyncStep2: Uint8Array | undefined
 
   private constructor(options: RoomOptions) {
     this.boardId = options.boardId
@@ -230,7 +232,7 @@ export class Room {
     const message = decodeClientMessage(data)
     switch (message.type) {
       case 'syncStep1': {
-        const reply = encodeSyncStep2(this.doc, message.stateVector)
+        const reply = this.syncStep2For(message.stateVector)
         conn.initialSyncBytes = Math.max(conn.initialSyncBytes ?? 0, reply.byteLength)
         this.send(conn, reply)
         return
@@ -255,6 +257,18 @@ export class Room {
         throw new BadMessageError(`unhandled message ${JSON.stringify(exhaustive)}`)
       }
     }
+  }
+
+  /**
+   * The reply to a client's state vector. Most joining clients have nothing yet (an empty
+   * vector): they all get the same bytes, encoded once per change of the document rather than
+   * once per person (a room of 200 joining at once would otherwise encode the board 200 times).
+   */
+  private syncStep2For(stateVector: Uint8Array): Uint8Array {
+    const empty = stateVector.byteLength === 1 && stateVector[0] === 0
+    if (!empty) return encodeSyncStep2(this.doc, stateVector)
+    this.fullSyncStep2 ??= encodeSyncStep2(this.doc, stateVector)
+    return this.fullSyncStep2
   }
 
   private applyClientUpdate(conn: RoomConnection, update: Uint8Array): void {
@@ -351,6 +365,7 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.fullSyncStep2 = undefined
     // Encode once, send to every other connection.
     const message = encodeUpdate(update)
     for (const conn of this.connections.values()) {
