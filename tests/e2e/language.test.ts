@@ -2,7 +2,8 @@
  * Switching language on a live board, in a real browser: from the participants panel, English
  * to Latvian and then to Italian. Our interface and tldraw's own menus follow at once; the
  * page is not reloaded, and the shapes and the camera stay as they were. The
- * join step's language picker switches the join step itself.
+ * join step's language picker switches the join step itself. A returning Latvian reader sees
+ * Latvian from the first text on; an English page loads no other language.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -150,5 +151,58 @@ it("the join step's language picker switches the join step", async () => {
   await prompt.getByRole('button', { name: msg(lv, 'name.submit'), exact: true }).click()
   await waitForBoard(page)
   await expect.poll(() => page.getByTestId('people-toggle').textContent()).toBe(msg(lv, 'people.toggle', 1))
+  await expect.poll(() => page.getByTestId('main-menu.button').getAttribute('title')).toBe(TLDRAW_LATVIAN['menu.title'])
+})
+
+/** Every text #root shows, in order, from the first render on (recorded in the page). */
+async function recordTexts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen: string[] = []
+    ;(window as unknown as { shownTexts: string[] }).shownTexts = seen
+    new MutationObserver(() => {
+      const text = document.getElementById('root')?.innerText.trim() ?? ''
+      if (text && seen[seen.length - 1] !== text) seen.push(text)
+    }).observe(document, { childList: true, subtree: true, characterData: true })
+  })
+}
+
+it('a returning Latvian reader sees the board open in Latvian from the first text on', async () => {
+  const board = await createBoardOver(server.url, 'Back in Latvian')
+  const carla = await openAs(browser, server.url, 'Carla')
+  people.push(carla)
+  const { page } = carla
+  page.setDefaultTimeout(15_000)
+  await page.addInitScript(() => localStorage.setItem('codesign:locale', 'lv'))
+  await recordTexts(page)
+  await page.goto(server.url + board.links.editor)
+  await waitForBoard(page)
+  await expect.poll(() => page.getByTestId('main-menu.button').getAttribute('title')).toBe(TLDRAW_LATVIAN['menu.title'])
+  const texts = await page.evaluate(() => (window as unknown as { shownTexts: string[] }).shownTexts)
+  expect(texts[0]).toBe(msg(lv, 'board.loading'))
+  expect(texts.filter((text) => text.includes(msg(en, 'board.loading')))).toEqual([])
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('lv')
+})
+
+it('an English page loads no other language, and loads one when it is chosen', async () => {
+  const board = await createBoardOver(server.url, 'English only')
+  const dan = await openAs(browser, server.url, 'Dan')
+  people.push(dan)
+  const { page } = dan
+  page.setDefaultTimeout(15_000)
+  const scripts: string[] = []
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname)
+  })
+  await page.goto(server.url + board.links.editor)
+  await waitForBoard(page)
+  await expect.poll(() => page.getByTestId('connection-status').textContent()).toBe(msg(en, 'status.saved'))
+  expect(scripts.length).toBeGreaterThan(0)
+  // Each language is a chunk named after its file (it.ts, es.ts, lv.ts, lv.json).
+  const languageChunks = () => scripts.filter((script) => /\/(it|es|lv)-[\w-]+\.js$/.test(script))
+  expect(languageChunks()).toEqual([])
+
+  await switchLanguage(page, msg(lv, 'language.label'), 'lv')
+  expect(languageChunks().length).toBeGreaterThan(0)
+  expect(languageChunks().every((script) => /\/lv-/.test(script))).toBe(true)
   await expect.poll(() => page.getByTestId('main-menu.button').getAttribute('title')).toBe(TLDRAW_LATVIAN['menu.title'])
 })
