@@ -13,6 +13,7 @@ import { ErrorPage, InvalidLinkPage, Loading, NotFoundPage } from '../ui/Pages.t
 import { loadGroup, loadUser, saveGroup, saveUser, type LocalUser } from './identity.ts'
 import { NamePrompt, type JoinAnswer } from './NamePrompt.tsx'
 import { LiveBoard } from './LiveBoard.tsx'
+import type { BoardPrefetch } from './boardPrefetch.ts'
 
 type State =
   | { kind: 'loading' }
@@ -21,7 +22,13 @@ type State =
   | { kind: 'error'; reason: string }
   | { kind: 'ready'; info: BoardInfoResponse & { role: NonNullable<BoardInfoResponse['role']> }; key: string }
 
-export default function BoardPage({ boardId }: { boardId: string }) {
+type Props = {
+  boardId: string
+  /** The info request and connection started by the entry script (main.tsx), if any. */
+  prefetch: BoardPrefetch | null
+}
+
+export default function BoardPage({ boardId, prefetch }: Props) {
   const [state, setState] = useState<State>({ kind: 'loading' })
   const [user, setUser] = useState<LocalUser>(loadUser)
   const [group, setGroup] = useState<Group | null | undefined>(() => loadGroup(boardId))
@@ -38,14 +45,22 @@ export default function BoardPage({ boardId }: { boardId: string }) {
       return
     }
     let cancelled = false
-    getBoard(boardId, key).then(
+    // The first check uses the answer asked for while this page's code loaded; a retry or a
+    // new key asks again.
+    const early = attempt === 0 && prefetch?.boardId === boardId && prefetch.key === key
+    const info = early ? prefetch.info : getBoard(boardId, key)
+    info.then(
       (info) => {
         if (cancelled) return
-        if (!info.role) setState({ kind: 'invalidLink' })
-        else setState({ kind: 'ready', info: { ...info, role: info.role }, key })
+        if (!info.role) {
+          prefetch?.release()
+          setState({ kind: 'invalidLink' })
+        } else setState({ kind: 'ready', info: { ...info, role: info.role }, key })
       },
       (error: unknown) => {
         if (cancelled) return
+        // Not opening this board now: a retry connects anew.
+        prefetch?.release()
         if (error instanceof ApiRequestError && error.status === 404) setState({ kind: 'notFound' })
         else if (error instanceof ApiRequestError && error.status === 403) setState({ kind: 'invalidLink' })
         else setState({ kind: 'error', reason: error instanceof Error ? error.message : String(error) })
@@ -54,7 +69,7 @@ export default function BoardPage({ boardId }: { boardId: string }) {
     return () => {
       cancelled = true
     }
-  }, [boardId, attempt])
+  }, [boardId, attempt, prefetch])
 
   // A new link for the same board pasted into this tab changes only the fragment, which does
   // not reload the page: open the board again with the new key.
@@ -101,7 +116,16 @@ export default function BoardPage({ boardId }: { boardId: string }) {
         )
       }
       return (
-        <LiveBoard key={state.key} boardId={boardId} boardKey={state.key} role={state.info.role} settings={settings} user={user} group={group ?? null} />
+        <LiveBoard
+          key={state.key}
+          boardId={boardId}
+          boardKey={state.key}
+          role={state.info.role}
+          settings={settings}
+          user={user}
+          group={group ?? null}
+          prefetch={prefetch}
+        />
       )
     }
   }

@@ -40,7 +40,8 @@ import { BoardContext, type BoardContextValue } from './boardContext.ts'
 import { BoardControls } from './BoardControls.tsx'
 import { BoardOverlay } from './BoardOverlay.tsx'
 import { SessionAnnouncer } from '../facilitation/SessionAnnouncer.tsx'
-import { JourneyKit, useServerClock } from '../journey/JourneyKit.tsx'
+import { JourneyKit } from '../journey/JourneyKit.tsx'
+import type { BoardPrefetch } from './boardPrefetch.ts'
 
 /** Icons, fonts and translations served by us, never fetched from tldraw's CDN. */
 const assetUrls = getAssetUrlsByImport()
@@ -63,6 +64,8 @@ type Props = {
   user: LocalUser
   /** The group declared for this board, if it asked and the person said. */
   group: Group | null
+  /** The connection opened while the code loaded (main.tsx), taken over if it is this board's. */
+  prefetch?: BoardPrefetch | null
 }
 
 /** The links this device knows, with the facilitator's own (the link they opened) remembered. */
@@ -74,7 +77,7 @@ function initialLinks(boardId: string, boardKey: string, role: Role): StoredLink
   return withOwn
 }
 
-export function LiveBoard({ boardId, boardKey, role: initialRole, settings: initialSettings, user, group }: Props) {
+export function LiveBoard({ boardId, boardKey, role: initialRole, settings: initialSettings, user, group, prefetch = null }: Props) {
   const { locale, t, tldrawOverrides } = useI18n()
   const [role, setRole] = useState<Role>(initialRole)
   const [settings, setSettings] = useState<BoardSettings>(initialSettings)
@@ -122,7 +125,7 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
   )
 
   useEffect(() => {
-    const conn = connectBoard({ boardId, key: boardKey })
+    const conn = prefetch?.takeConnection(boardId, boardKey) ?? connectBoard({ boardId, key: boardKey })
     const skipped = new Set<string>()
     // Uploads go to the server; the document only carries their URLs, never data: URLs.
     const assets = createBoardAssetStore(boardId, boardKey, { t: (key, values) => tRef.current(key, values) })
@@ -148,6 +151,9 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
       setSettings(nextSettings)
     }
     const offBoardState = conn.onBoardState(onBoardState)
+    // A connection opened early may have had the board's state pushed already.
+    const known = conn.getBoardState()
+    if (known) onBoardState(known)
     // Shown once the server has synced (seeding an empty board then), or from this device's
     // copy when the server does not answer: that copy is in the doc, so the binding is already
     // live with it and seeds nothing; the server's state merges in when it answers.
@@ -171,7 +177,7 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
       setConnection(null)
       setStoreWithStatus({ status: 'loading' })
     }
-  }, [boardId, boardKey])
+  }, [boardId, boardKey, prefetch])
 
   useEffect(() => {
     if (!editor || !connection) return
@@ -180,7 +186,6 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
   }, [editor, connection, user$])
 
   const awareness = connection?.provider.awareness ?? null
-  const serverNow = useServerClock(connection?.provider)
   // The server stamps the role on our presence anyway; saying it ourselves spares it rewriting
   // every presence update we send.
   useEffect(() => {
@@ -251,7 +256,7 @@ export function LiveBoard({ boardId, boardKey, role: initialRole, settings: init
             role={role}
             readOnly={readOnly}
             user={{ id: user.id, name: user.name, ...(group ? { group } : {}) }}
-            serverNow={serverNow}
+            serverNow={connection.serverNow}
           />
         )}
       </div>

@@ -6,6 +6,9 @@
  * board state the server enforces (role, lock, settings), pushed on connect and on each change.
  * When the server says the board was deleted, the device's copy is erased too.
  *
+ * The connection may be opened before the board's page has loaded (boardPrefetch.ts), so
+ * whatever the server sends when it opens is kept here (board state, clock) for later readers.
+ *
  * When the board may be shown (`ready`): after the server's first sync, so that a device that
  * has never seen the board never shows (or seeds) a blank one over it; the device's copy is
  * loaded first, so the editor starts from the merge of both. If the device has a copy and the
@@ -22,6 +25,7 @@ import type { BoardState } from '../../shared/session.ts'
 import { parseBoardState } from './boardState.ts'
 import { trackPendingChanges, type DeleteSetClients } from './offlineChanges.ts'
 import { openDeviceCopy } from './offlinePersistence.ts'
+import { trackServerClock } from '../journey/useServerClock.ts'
 
 export type ConnectionStatus =
   | { kind: 'connecting' }
@@ -45,6 +49,11 @@ export type BoardConnection = {
   synced: Promise<void>
   /** Resolves when the board may be shown; see the module comment. */
   ready: Promise<BoardSource>
+  /**
+   * The server's clock (ms since the epoch), read from its time messages from the first one on:
+   * the connection may be open before anything else on the page listens.
+   */
+  serverNow(): number
   /** Deletes the device's copy of the board (it was deleted); the connection stays usable. */
   eraseDeviceCopy(): Promise<void>
   destroy(): void
@@ -72,6 +81,8 @@ export function connectBoard({ boardId, key, origin = window.location.origin, ke
     disableBc: true,
     maxBackoffTime: 5000,
   })
+  const clock = trackServerClock(provider)
+  const serverNow = () => Date.now() + clock.offset()
 
   /**
    * Sync step 1 messages sent on the current connection whose step 2 answer has not arrived:
@@ -208,6 +219,7 @@ export function connectBoard({ boardId, key, origin = window.location.origin, ke
     provider,
     synced,
     ready,
+    serverNow,
     getStatus: () => status,
     onStatus(listener) {
       listeners.add(listener)
@@ -228,6 +240,7 @@ export function connectBoard({ boardId, key, origin = window.location.origin, ke
       offPending()
       listeners.clear()
       boardStateListeners.clear()
+      clock.dispose()
       provider.destroy()
       pending.dispose()
       device?.destroy()
