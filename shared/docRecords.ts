@@ -30,11 +30,14 @@ import { DocKeys } from './protocol.ts'
 export const STROKE_SHAPE_TYPES: ReadonlySet<string> = new Set(['draw', 'highlight'])
 
 /**
- * Largest stroke read, in characters. tldraw ends a freehand shape at 600 points (about 4 KB of
- * segments) and starts a new one; far above anything drawn, far below what would hurt a reader.
+ * Largest stroke read, in characters. tldraw 5.4.2 ends a freehand segment past 600 points
+ * (maxPointsPerShape; about 4.9 KB of JSON with pressure, 3.3 KB without) and starts a new
+ * shape; only shift-clicks add straight segments (about 50 characters each) to a shape. 64 KB
+ * holds a dozen full freehand segments, while every reader parses a stroke whole on each
+ * change of it: a small splice into a stroke this size costs a reader well under a millisecond.
  * A writer whose segments outgrow it writes the whole record instead.
  */
-export const MAX_STROKE_CHARS = 1024 * 1024
+export const MAX_STROKE_CHARS = 64 * 1024
 
 /** Why a stroke that applies to its record could not be read. */
 export const StrokeProblem = {
@@ -55,6 +58,10 @@ export type MergedRecord = {
   /** The segments came from the stroke. */
   merged: boolean
 }
+
+/** A segment of a draw or highlight shape (tldraw 5.4.2's TLDrawShapeSegment). */
+type Segment = { type: 'free' | 'straight'; path: string; dim?: 2 | 3 }
+const SEGMENT_TYPES: ReadonlySet<string> = new Set(['free', 'straight'])
 
 type ShapeLike = { typeName: 'shape'; type: string; props: Record<string, unknown> }
 
@@ -83,8 +90,11 @@ export function isStrokeInProgress(record: unknown): record is ShapeLike {
 }
 
 /**
- * Reads a value of the strokes map: a Y.Text holding a JSON list of segments (objects with a
- * string `type` and `path`). The full check of the segments is tldraw's validator, on the client.
+ * Reads a value of the strokes map: a Y.Text holding a JSON list of segments, each rebuilt from
+ * the fields of tldraw 5.4.2's DrawShapeSegment only (`type` 'free' or 'straight', `path` a
+ * string, `dim` 2 or 3 or absent); any other field is dropped, so that nothing else written
+ * into a stroke (a deeply nested value, which JSON.stringify cannot write back) reaches a reader.
+ * The full check of the record is tldraw's validator, on the client.
  */
 export function readStroke(value: unknown): StrokeRead {
   if (!(value instanceof Y.Text)) return { ok: false, problem: StrokeProblem.notText, message: 'the stroke is not a text' }
@@ -97,10 +107,20 @@ export function readStroke(value: unknown): StrokeRead {
   } catch {
     return { ok: false, problem: StrokeProblem.notJson, message: 'the stroke is not JSON' }
   }
-  if (!Array.isArray(parsed) || !parsed.every((s) => isObject(s) && typeof s.type === 'string' && typeof s.path === 'string')) {
+  const segments = Array.isArray(parsed) ? parsed.map(readSegment) : null
+  if (!segments || !segments.every((s) => s !== null)) {
     return { ok: false, problem: StrokeProblem.notSegments, message: 'the stroke is not a list of segments' }
   }
-  return { ok: true, segments: parsed }
+  return { ok: true, segments }
+}
+
+/** A draw segment of tldraw 5.4.2 ({ type, path, dim? }) from the fields of `value`, or null. */
+function readSegment(value: unknown): Segment | null {
+  if (!isObject(value) || !SEGMENT_TYPES.has(value.type as string) || typeof value.path !== 'string') return null
+  const { type, path, dim } = value as Segment
+  if (dim === undefined) return { type, path }
+  if (dim !== 2 && dim !== 3) return null
+  return { type, path, dim }
 }
 
 /** `record` with the segments of `stroke` (a value of the strokes map, or undefined for none). */

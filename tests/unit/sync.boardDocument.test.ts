@@ -97,6 +97,31 @@ describe('the server reading a board', () => {
   })
 })
 
+describe('a stroke a raw client filled with a deeply nested field', () => {
+  it('is exported and restored without it', () => {
+    const alice = board()
+    drawUnfinished(alice, 'shape:wave', 3)
+    // Not our client: 30,000 nested lists in a field tldraw's segments do not have.
+    const depth = 30_000
+    const hostile = `[{"type":"free","path":"AAAA","dim":2,"x":${'['.repeat(depth)}${']'.repeat(depth)}}]`
+    alice.doc.transact(() => alice.doc.getMap(DocKeys.strokes).set('shape:wave', new Y.Text(hostile)))
+    const server = new Y.Doc()
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(alice.doc))
+    const expected = { ...draw('shape:wave', 3, false), props: { ...draw('shape:wave', 3, false).props, segments: [{ type: 'free', path: 'AAAA', dim: 2 }] } }
+    expect(byId(readRecords(server), 'shape:wave')).toEqual(expected)
+    // The archive is written with JSON.stringify.
+    const archive = JSON.parse(JSON.stringify(toTldrFile(server))) as ReturnType<typeof toTldrFile>
+    expect(byId(archive.records, 'shape:wave')).toEqual(expected)
+    // Restoring a version compares records with JSON.stringify: both with and without the stroke.
+    expect(replaceRecords(server, readRecords(server), 'restore')).toEqual({ set: 0, removed: 0 })
+    const moved = readRecords(server).map((r) => (r.id === 'shape:wave' ? { ...r, x: 50 } : r))
+    expect(replaceRecords(server, moved, 'restore')).toEqual({ set: 1, removed: 0 })
+    expect(byId(readRecords(server), 'shape:wave')).toEqual({ ...expected, x: 50 })
+    expect(server.getMap(DocKeys.strokes).size).toBe(0)
+    server.destroy()
+  })
+})
+
 describe('restoring a version', () => {
   it('brings back a stroke as the version had it and deletes strokes the version does not have', () => {
     const alice = board()

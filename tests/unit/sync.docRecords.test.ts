@@ -84,6 +84,35 @@ describe('mergeStroke', () => {
     expect(problem(new Y.Text('{"type":"free","path":"AA"}'))).toBe('not-segments')
     expect(problem(new Y.Text('[{"type":"free","path":5}]'))).toBe('not-segments')
     expect(problem(new Y.Text('x'.repeat(MAX_STROKE_CHARS + 1)))).toBe('too-large')
+    expect(problem(new Y.Text('[{"type":"wiggly","path":"AA"}]'))).toBe('not-segments')
+    expect(problem(new Y.Text('[{"type":"free","path":"AA","dim":7}]'))).toBe('not-segments')
+    expect(problem(new Y.Text('[{"type":"free","path":"AA","dim":{"x":2}}]'))).toBe('not-segments')
+  })
+
+  it('rebuilds each segment from the fields of tldraw 5.4.2 only, dropping others however deeply nested', () => {
+    // 30,000 nested lists: JSON.parse reads them, JSON.stringify (an export, a restored version) cannot.
+    const depth = 30_000
+    const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`
+    const text = `[{"type":"free","path":"AAAA","dim":2,"x":${nested}},{"extra":{"a":1},"type":"straight","path":"BBBB"}]`
+    expect(text.length).toBeLessThan(MAX_STROKE_CHARS)
+    expect(() => JSON.stringify(JSON.parse(text))).toThrow(RangeError)
+    const merged = mergeStroke(drawing, inDoc(new Y.Text(text)))
+    const expected = [
+      { type: 'free', path: 'AAAA', dim: 2 },
+      { type: 'straight', path: 'BBBB' },
+    ]
+    expect(merged).toEqual({ record: { ...drawing, props: { ...drawing.props, segments: expected } }, merged: true })
+    expect(JSON.stringify(merged.record)).toContain('"segments":[{"type":"free","path":"AAAA","dim":2},{"type":"straight","path":"BBBB"}]')
+  })
+
+  it('reads no stroke longer than 64 KB, which holds a dozen of the longest freehand segments tldraw draws', () => {
+    // tldraw 5.4.2 ends a freehand segment past 600 points (maxPointsPerShape): with pressure, a
+    // first point of 12 bytes and 600 deltas of 6, in base64.
+    const longest = { type: 'free', path: 'A'.repeat(Math.ceil((12 + 600 * 6) / 3) * 4) }
+    expect(JSON.stringify(Array.from({ length: 12 }, () => longest)).length).toBeLessThanOrEqual(MAX_STROKE_CHARS)
+    expect(MAX_STROKE_CHARS).toBe(64 * 1024)
+    const segments = [{ type: 'free', path: 'A'.repeat(MAX_STROKE_CHARS) }]
+    expect(mergeStroke(drawing, inDoc(new Y.Text(JSON.stringify(segments)))).problem?.code).toBe('too-large')
   })
 })
 
