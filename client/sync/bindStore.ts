@@ -28,9 +28,10 @@
  *
  * Strokes. While a draw or highlight shape is being drawn, its segments grow every frame: they
  * are written into a Y.Text in the strokes map as one splice of their JSON per frame (about the
- * characters appended), not as the whole record. The records entry is rewritten (whole, with
- * the segments of that moment) only when another field changes (strokeWrites.ts). Completing (or
- * deleting) the shape writes the whole record and deletes the Y.Text in one transaction.
+ * characters appended), not as the whole record, by the session that created the shape (the
+ * one drawing it) only. The records entry is rewritten (whole, with the segments of that moment)
+ * only when another field changes (strokeWrites.ts). Completing (or deleting) the shape writes
+ * the whole record and deletes the Y.Text in one transaction.
  * Remote records are merged with their stroke before they are checked (shared/docRecords.ts);
  * a stroke that cannot be read or fails validation is reported and the records entry is used
  * as it is.
@@ -45,7 +46,7 @@ import { YKeyValue } from 'y-utility/y-keyvalue'
 import type { RecordsDiff, SerializedSchema } from '@tldraw/store'
 import type { TLBinding, TLRecord, TLStore } from '@tldraw/tlschema'
 import { DocKeys } from '../../shared/protocol.ts'
-import { mergeStroke, strokesMap } from '../../shared/docRecords.ts'
+import { isStrokeInProgress, mergeStroke, strokesMap } from '../../shared/docRecords.ts'
 import { DocSchemaStatus, compareDocSchema, readDocSchema, writeDocSchema } from './docSchema.ts'
 import {
   InvalidRecordCode,
@@ -58,7 +59,7 @@ import {
 import { checkReferences, type StoreView } from './references.ts'
 import { createHeldRecords } from './heldRecords.ts'
 import { jsonEqual } from './jsonEqual.ts'
-import { changesSegments, planRecordWrite, writeStroke } from './strokeWrites.ts'
+import { planRecordWrite, writeStroke } from './strokeWrites.ts'
 
 export { jsonEqual }
 
@@ -112,8 +113,13 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
   let readOnly = false
   /** Latest local value per record id since the last write; null means deleted. */
   const pending = new Map<string, TLRecord | null>()
-  /** Ids of pending draw and highlight shapes whose segments changed here (see writeRecords). */
-  const segmentsChanged = new Set<string>()
+  /**
+   * Ids of the draw and highlight shapes this session draws: created here in progress (or
+   * migrated here at load). Only these have their segments written (see strokeWrites.ts); a
+   * change of their segments made here otherwise (an undo, a redo of someone's stroke being
+   * drawn) leaves the drawer's stroke alone.
+   */
+  const drawnHere = new Set<string>()
   let cancelScheduled: (() => void) | null = null
   /** The doc's schema must be set to ours at the next write (it was older or missing). */
   let schemaDue = false
@@ -137,10 +143,10 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
 
   /**
    * Writes records (null = delete) that differ from the doc, in one transaction; a shape being
-   * drawn as a splice of its stroke (see strokeWrites.ts). `drawnHere`: the ids whose segments
-   * changed here. Returns the ids whose store must take the doc's stroke back.
+   * drawn as a splice of its stroke (see strokeWrites.ts). Returns the ids whose store must take
+   * the doc's stroke back.
    */
-  function writeRecords(entries: Iterable<readonly [string, TLRecord | null]>, drawnHere: ReadonlySet<string>): string[] {
+  function writeRecords(entries: Iterable<readonly [string, TLRecord | null]>): string[] {
     if (readOnly) return []
     const toRemove = new Set<string>()
     const toPush: { key: string; val: unknown }[] = []
@@ -155,7 +161,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
         continue
       }
       const stored: unknown = exists ? kv.get(id) : undefined
-      const plan = planRecordWrite(record, stored, strokes.has(id), drawnHere.has(id))
+      const plan = planRecordWrite(record, stored, strokes.has(id) ? strokes.get(id) : undefined, drawnHere.has(id))
       if (plan.resync) resync.push(id)
       if (plan.stroke !== undefined) strokeWrites.set(id, plan.stroke)
       if (plan.entry && (!exists || !jsonEqual(stored, plan.entry))) {
@@ -208,12 +214,10 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
   function writePending(): void {
     if (!live || (pending.size === 0 && !schemaDue)) return
     const entries = [...pending]
-    const drawnHere = new Set(segmentsChanged)
     pending.clear()
-    segmentsChanged.clear()
     let resync: string[] = []
     doc.transact(() => {
-      resync = writeRecords(entries, drawnHere)
+      resync = writeRecords(entries)
       if (schemaDue && !readOnly) writeDocSchema(doc, store.schema)
       schemaDue = false
     }, origin)
@@ -376,7 +380,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     // Local changes not yet handed to our listener are discarded with the others.
     store._flushHistory()
     pending.clear()
-    segmentsChanged.clear()
+    drawnHere.clear()
     recheck.clear()
     held.clear()
     const status = checkSchema()
@@ -392,7 +396,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
       // Migrated records are written back at our version with the next write (their strokes too).
       if (from && !jsonEqual(mergeStroke(entry.val, strokes.get(key)).record, checked.record)) {
         pending.set(key, checked.record)
-        segmentsChanged.add(key)
+        if (isStrokeInProgress(checked.record)) drawnHere.add(key)
       }
     }
     const keep = new Set<string>(valid.map((r) => r.id))
@@ -419,7 +423,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     }
     live = true
     pending.clear()
-    segmentsChanged.clear()
+    drawnHere.clear()
     if (checkSchema() === DocSchemaStatus.newer) return false
     for (const record of documentRecords()) pending.set(record.id, record)
     schemaDue = true
@@ -499,13 +503,13 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
   function takeLocalChanges(changes: RecordsDiff<TLRecord>): void {
     for (const record of Object.values(changes.added)) {
       pending.set(record.id, record)
-      if (changesSegments(undefined, record)) segmentsChanged.add(record.id)
+      if (isStrokeInProgress(record)) drawnHere.add(record.id)
     }
-    for (const [from, to] of Object.values(changes.updated)) {
-      pending.set(to.id, to)
-      if (changesSegments(from, to)) segmentsChanged.add(to.id)
+    for (const [, to] of Object.values(changes.updated)) pending.set(to.id, to)
+    for (const record of Object.values(changes.removed)) {
+      pending.set(record.id, null)
+      drawnHere.delete(record.id)
     }
-    for (const record of Object.values(changes.removed)) pending.set(record.id, null)
     if (held.size > 0) {
       for (const id of [...Object.keys(changes.added), ...Object.keys(changes.updated), ...Object.keys(changes.removed)]) {
         if (held.isAwaited(id)) recheck.add(id)

@@ -62,10 +62,16 @@ function createClient(doc = new Y.Doc()): Client {
   return client
 }
 
-/** Two clients whose docs exchange updates when `deliver()` is called (never from inside a Yjs event). */
-function createPair() {
-  const alice = createClient()
-  const bob = createClient()
+/**
+ * Two clients whose docs exchange updates when `deliver()` is called (never from inside a Yjs
+ * event). `clientIds` fixes their Yjs client ids, which decide which of two concurrent writes of
+ * a record wins.
+ */
+function createPair(clientIds?: [number, number]) {
+  const docs = [new Y.Doc(), new Y.Doc()] as const
+  if (clientIds) [docs[0].clientID, docs[1].clientID] = clientIds
+  const alice = createClient(docs[0])
+  const bob = createClient(docs[1])
   const queue: { to: Y.Doc; update: Uint8Array }[] = []
   alice.doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin !== NET) queue.push({ to: bob.doc, update })
@@ -79,10 +85,12 @@ function createPair() {
       if (message) Y.applyUpdate(message.to, message.update, NET)
     }
   }
+  /** The network loses what is on its way (a connection dropped). */
+  const drop = () => void queue.splice(0)
   alice.binding.seedIfEmpty()
   deliver()
   bob.binding.seedIfEmpty()
-  return { alice, bob, deliver }
+  return { alice, bob, deliver, drop }
 }
 
 function geo(id: string, overrides: Partial<TLShape> = {}, props: Record<string, unknown> = {}): TLRecord {
@@ -538,6 +546,198 @@ describe('bindStoreToYDoc', () => {
         expect(client.binding.strokes.size).toBe(0)
       }
       expect([...alice.invalid, ...bob.invalid]).toEqual([])
+    })
+
+    it("a completion written at the moment someone else edits the stroke keeps every point, whichever write wins", () => {
+      // Yjs orders concurrent writes of a records entry by client id: both orders are tried.
+      for (const clientIds of [[1, 2], [2, 1]] as [number, number][]) {
+        const { alice, bob, deliver } = createPair(clientIds)
+        alice.store.put([draw('shape:stroke', wave(1))])
+        alice.frame()
+        for (let n = 2; n <= 200; n++) {
+          alice.store.put([draw('shape:stroke', wave(n))])
+          alice.frame()
+        }
+        deliver()
+        // Bob recolours the stroke while Alice lifts the pen; neither hears of the other first.
+        bob.store.put([withProps(bob.store, 'shape:stroke', { color: 'blue' })])
+        bob.frame()
+        alice.store.put([draw('shape:stroke', wave(200), true)])
+        alice.frame()
+        deliver()
+        alice.frame()
+        bob.frame()
+        deliver()
+        const shape = alice.store.get(id('shape:stroke')) as TLDrawShape
+        // One of the two writes wins whole; either way the shape has the 200 points drawn.
+        expect(shape.props.segments, `client ids ${clientIds}`).toEqual(draw('x', wave(200)).props.segments)
+        expect(bob.store.get(id('shape:stroke'))).toEqual(shape)
+        expect(readMergedRecords(bob.doc).get('shape:stroke')).toEqual(shape)
+      }
+    })
+
+    it('a completion written offline, while someone moved the stroke, keeps the points that person had seen', () => {
+      const outcomes: string[] = []
+      // Yjs orders concurrent writes of a records entry by client id: both orders are tried.
+      for (const clientIds of [[1, 2], [2, 1]] as [number, number][]) {
+        const { alice, bob, deliver, drop } = createPair(clientIds)
+        alice.store.put([draw('shape:stroke', wave(1))])
+        alice.frame()
+        for (let n = 2; n <= 100; n++) {
+          alice.store.put([draw('shape:stroke', wave(n))])
+          alice.frame()
+        }
+        deliver()
+        // Alice's connection drops: she draws on and lifts the pen; Bob nudges the stroke.
+        for (let n = 101; n <= 400; n++) {
+          alice.store.put([draw('shape:stroke', wave(n))])
+          alice.frame()
+        }
+        alice.store.put([draw('shape:stroke', wave(400), true)])
+        alice.frame()
+        bob.store.put([{ ...(bob.store.get(id('shape:stroke')) as TLDrawShape), x: 110 }])
+        bob.frame()
+        drop()
+        // She reconnects: sync step 2 both ways.
+        Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc, Y.encodeStateVector(bob.doc)), NET)
+        Y.applyUpdate(alice.doc, Y.encodeStateAsUpdate(bob.doc, Y.encodeStateVector(alice.doc)), NET)
+        deliver()
+        alice.frame()
+        bob.frame()
+        deliver()
+        const shape = alice.store.get(id('shape:stroke')) as TLDrawShape
+        expect(bob.store.get(id('shape:stroke'))).toEqual(shape)
+        if (shape.props.isComplete) {
+          outcomes.push('alice')
+          expect(shape).toEqual(draw('shape:stroke', wave(400), true))
+        } else {
+          // Bob's write won: the shape is as he wrote it, with the 100 points that had reached
+          // him, not the first point of the records entry.
+          outcomes.push('bob')
+          expect(shape).toEqual({ ...draw('shape:stroke', wave(100)), x: 110 })
+        }
+      }
+      expect(outcomes.sort()).toEqual(['alice', 'bob'])
+    })
+
+    it("undoing an edit of someone else's stroke being drawn never writes into that stroke", () => {
+      const { alice, bob, deliver } = createPair([2, 1])
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      for (let n = 2; n <= 50; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+      }
+      deliver()
+      const before = bob.store.get(id('shape:stroke')) as TLDrawShape
+      bob.store.put([withProps(bob.store, 'shape:stroke', { color: 'blue' })])
+      bob.frame()
+      deliver()
+      for (let n = 51; n <= 100; n++) {
+        alice.store.put([draw('shape:stroke', wave(n), false, { color: 'blue' })])
+        alice.frame()
+      }
+      deliver()
+      // Bob undoes his recolour (tldraw's undo puts the record back as it was: 50 points) while
+      // Alice draws her next frame.
+      bob.store.put([before])
+      bob.frame()
+      alice.store.put([draw('shape:stroke', wave(101), false, { color: 'blue' })])
+      alice.frame()
+      deliver()
+      alice.frame()
+      bob.frame()
+      deliver()
+      // The stroke reads Alice's segments, not a mix of hers and Bob's 50 points.
+      expect(alice.binding.strokes.get('shape:stroke')?.toString()).toBe(JSON.stringify(draw('x', wave(101)).props.segments))
+      for (const client of [alice, bob]) {
+        expect((client.store.get(id('shape:stroke')) as TLDrawShape).props.segments).toEqual(draw('x', wave(101)).props.segments)
+      }
+      expect(bob.store.get(id('shape:stroke'))).toEqual(alice.store.get(id('shape:stroke')))
+      expect([...alice.invalid, ...bob.invalid]).toEqual([])
+    })
+
+    it("the one drawing a stroke still writes it after undoing and redoing its deletion", () => {
+      const { alice, bob, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      alice.store.put([draw('shape:stroke', wave(30))])
+      alice.frame()
+      deliver()
+      // Alice deletes it, then undoes that (tldraw's undo puts it back as it was) and draws on.
+      alice.store.remove([id('shape:stroke')])
+      alice.frame()
+      deliver()
+      expect(bob.store.has(id('shape:stroke'))).toBe(false)
+      alice.store.put([draw('shape:stroke', wave(30))])
+      alice.frame()
+      for (let n = 31; n <= 60; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+        deliver()
+        expect(bob.store.get(id('shape:stroke')), `frame ${n}`).toEqual(draw('shape:stroke', wave(n)))
+      }
+      expect(alice.binding.strokes.has('shape:stroke')).toBe(true)
+      alice.store.put([draw('shape:stroke', wave(60), true)])
+      alice.frame()
+      deliver()
+      expect(bob.store.get(id('shape:stroke'))).toEqual(draw('shape:stroke', wave(60), true))
+      expect(bob.binding.strokes.size).toBe(0)
+    })
+
+    it('a stroke holding an embed (from a raw client) is replaced by the next frame, not spliced off by one', () => {
+      const { alice, bob, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      for (let n = 2; n <= 20; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+      }
+      deliver()
+      // Not our client: an embed counts in the text's positions but not in its toString().
+      const raw = new Y.Doc()
+      Y.applyUpdate(raw, Y.encodeStateAsUpdate(bob.doc))
+      raw.getMap<Y.Text>(DocKeys.strokes).get('shape:stroke')?.insertEmbed(0, { x: 1 })
+      Y.applyUpdate(alice.doc, Y.encodeStateAsUpdate(raw, Y.encodeStateVector(alice.doc)), NET)
+      Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(raw, Y.encodeStateVector(bob.doc)), NET)
+      raw.destroy()
+      for (let n = 21; n <= 60; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+        deliver()
+        expect(bob.store.get(id('shape:stroke')), `frame ${n}`).toEqual(draw('shape:stroke', wave(n)))
+      }
+      const text = alice.binding.strokes.get('shape:stroke') as Y.Text
+      expect(text.toString()).toBe(JSON.stringify(draw('x', wave(60)).props.segments))
+      expect(text.length).toBe(text.toString().length)
+    })
+
+    it('a stroke past MAX_STROKE_CHARS is not read, and a writer whose segments outgrow it writes the record whole', () => {
+      const { alice, bob, deliver } = createPair()
+      // The longest freehand segment tldraw 5.4.2 draws (maxPointsPerShape 600, with pressure):
+      // a dozen of them fit.
+      const longest = { type: 'free', path: b64Vecs.encodePoints(wave(601)) }
+      expect(JSON.stringify(Array.from({ length: 12 }, () => longest)).length).toBeLessThan(MAX_STROKE_CHARS)
+      // A reader parses a stroke whole on every change of it: it reads none above 64 KB.
+      expect(MAX_STROKE_CHARS).toBeLessThanOrEqual(64 * 1024)
+      const big = Array.from({ length: 40 }, () => longest)
+      expect(JSON.stringify(big).length).toBeGreaterThan(MAX_STROKE_CHARS)
+      alice.doc.transact(() => {
+        alice.binding.kv.set('shape:raw', draw('shape:raw', wave(5)))
+        alice.binding.strokes.set('shape:raw', new Y.Text(JSON.stringify(big)))
+      }, NET)
+      deliver()
+      Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc, Y.encodeStateVector(bob.doc)), NET)
+      expect(bob.store.get(id('shape:raw'))).toEqual(draw('shape:raw', wave(5)))
+      expect(bob.invalid.map((i) => [i.id, i.error.code])).toEqual([['shape:raw', 'invalid-stroke']])
+
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      alice.store.put([withProps(alice.store, 'shape:stroke', { segments: big as TLDrawShape['props']['segments'] })])
+      alice.frame()
+      deliver()
+      expect(alice.binding.strokes.has('shape:stroke')).toBe(false)
+      expect(bob.store.get(id('shape:stroke'))).toEqual(alice.store.get(id('shape:stroke')))
     })
 
     it('hostile content in the strokes map is skipped and reported, and never breaks the board', () => {
