@@ -16,6 +16,7 @@ import { CLOSE_REASON_KEYS } from './boardConnection.ts'
 import { useBoard } from './boardContext.ts'
 import { errorText } from './errorText.ts'
 import { useMediaQuery } from '../ui/useMediaQuery.ts'
+import { KeysEditorContext, useOwnKeys } from '../ui/useOwnKeys.ts'
 import { ShareDialog } from './ShareDialog.tsx'
 import { toggleLeading } from '../facilitation/leading.ts'
 import { FileActions, FileDialogs, FilesMenu, type FileDialog } from '../export/FilesMenu.tsx'
@@ -51,6 +52,8 @@ function FacilitatorControls({ compact }: { compact: boolean }) {
   const menuRef = useRef<HTMLDivElement>(null)
   const toggleRef = useRef<HTMLButtonElement>(null)
   const [menuOpen, setMenuOpen] = useState(false)
+  // The menu owns its keys (see useOwnKeys): Delete on an entry must not delete the selection.
+  const menuKeys = useOwnKeys()
   const [dialog, setDialog] = useState<'share' | 'settings' | FileDialog | null>(null)
   const [locking, setLocking] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -134,10 +137,12 @@ function FacilitatorControls({ compact }: { compact: boolean }) {
             <div
               id={menuId}
               ref={menuRef}
+              {...menuKeys}
               className="session-menu-panel"
               role="group"
               aria-label={t('session.menu')}
               onKeyDown={(event) => {
+                menuKeys.onKeyDown?.(event)
                 if (event.key !== 'Escape') return
                 event.stopPropagation()
                 setMenuOpen(false)
@@ -176,35 +181,37 @@ export function BoardControls() {
   const status = statusText(board.status, t, locale)
   const pending = board.status.kind === 'online' || board.status.kind === 'offline' ? board.status.pending : 0
   return (
-    <div className="board-controls">
-      <span
-        className={`status-pill status-${status.key}`}
-        role="status"
-        aria-live="polite"
-        title={status.help}
-        data-testid="connection-status"
-        data-state={status.key}
-        data-pending={pending}
-      >
-        <span className="status-text">{status.text}</span>
-        {status.help && <span className="visually-hidden">{status.help}</span>}
-      </span>
-      <span className="role-badge" data-testid="role">
-        {t(`role.${board.role}`)}
-      </span>
-      <button
-        type="button"
-        id={PEOPLE_TOGGLE_ID}
-        className={`button${board.peopleOpen ? ' button-on' : ''}`}
-        aria-expanded={board.peopleOpen}
-        aria-controls={board.peopleOpen ? PEOPLE_PANEL_ID : undefined}
-        onClick={() => board.setPeopleOpen(!board.peopleOpen)}
-        data-testid="people-toggle"
-        data-count={board.people.length}
-      >
-        {t('people.toggle', { count: board.people.length })}
-      </button>
-      {board.role === 'facilitator' && <FacilitatorControls compact={compact} />}
-    </div>
+    <KeysEditorContext.Provider value={board.editor}>
+      <div className="board-controls">
+        <span
+          className={`status-pill status-${status.key}`}
+          role="status"
+          aria-live="polite"
+          title={status.help}
+          data-testid="connection-status"
+          data-state={status.key}
+          data-pending={pending}
+        >
+          <span className="status-text">{status.text}</span>
+          {status.help && <span className="visually-hidden">{status.help}</span>}
+        </span>
+        <span className="role-badge" data-testid="role">
+          {t(`role.${board.role}`)}
+        </span>
+        <button
+          type="button"
+          id={PEOPLE_TOGGLE_ID}
+          className={`button${board.peopleOpen ? ' button-on' : ''}`}
+          aria-expanded={board.peopleOpen}
+          aria-controls={board.peopleOpen ? PEOPLE_PANEL_ID : undefined}
+          onClick={() => board.setPeopleOpen(!board.peopleOpen)}
+          data-testid="people-toggle"
+          data-count={board.people.length}
+        >
+          {t('people.toggle', { count: board.people.length })}
+        </button>
+        {board.role === 'facilitator' && <FacilitatorControls compact={compact} />}
+      </div>
+    </KeysEditorContext.Provider>
   )
 }

@@ -6,6 +6,7 @@
  */
 import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react'
 import { useI18n } from '../i18n/I18nProvider.tsx'
+import { useOwnKeys } from '../ui/useOwnKeys.ts'
 import './filesMenu.css'
 
 const ExportDialog = lazy(() => import('./ExportDialog.tsx'))
@@ -39,6 +40,8 @@ export function FilesMenu({ onOpen }: { onOpen: (dialog: FileDialog) => void }) 
   const { t } = useI18n()
   const menuId = useId()
   const [open, setOpen] = useState(false)
+  // The menu owns its keys (see useOwnKeys): Delete on an entry must not delete the selection.
+  const menuKeys = useOwnKeys()
   const toggleRef = useRef<HTMLButtonElement>(null)
   const panelRef = useRef<HTMLDivElement>(null)
 
@@ -70,10 +73,12 @@ export function FilesMenu({ onOpen }: { onOpen: (dialog: FileDialog) => void }) 
         <div
           id={menuId}
           ref={panelRef}
+          {...menuKeys}
           className="session-menu-panel files-menu-panel"
           role="group"
           aria-label={t('files.menu')}
           onKeyDown={(event) => {
+            menuKeys.onKeyDown?.(event)
             if (event.key !== 'Escape') return
             event.stopPropagation()
             setOpen(false)

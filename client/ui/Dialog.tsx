@@ -3,6 +3,7 @@
  * Escape, and returns focus to where it was when it closes.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useOwnKeys } from './useOwnKeys.ts'
 
 export function Dialog({
   title,
@@ -19,6 +20,8 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
+  // On a board, keys pressed in the dialog are the dialog's, not the canvas's shortcuts.
+  const ownKeys = useOwnKeys()
   useEffect(() => {
     const dialog = ref.current
     if (!dialog) return
@@ -32,6 +35,7 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
+      {...ownKeys}
       className="dialog"
       aria-labelledby={titleId}
       data-testid={testId}

@@ -1,11 +1,13 @@
 /**
  * Every screen of ours on a 375 px touch phone, in English and in Latvian (whose strings are
- * longer): the start page, the accessibility statement, the join step, the board with its
- * controls (also while tldraw shows its "Back to content" button or its skip link), the session
- * menu and its dialogs (share, export, import, versions, settings), the participants panel and
- * the journey kit's panels. In each, nothing of ours and none of tldraw's top zones reaches past
- * the screen's edges, the page never scrolls sideways, and what can be pressed is at least
- * 24 px in both directions.
+ * longer): the start page, the accessibility statement, the messages for a wrong link, the join
+ * step, the board with its controls (also while tldraw shows its "Back to content" or "Stop
+ * following" button or its skip link, and while offline with changes waiting), the session menu
+ * and its dialogs (share, export, import, versions, settings), the participants panel, the
+ * journey kit's panels, timer and vote bar. In each: nothing of ours and none of tldraw's top
+ * zones reaches past the screen's edges, the page never scrolls sideways, what can be pressed
+ * is at least 24 px both ways, holds its label inside it, and has nothing lying on it (but an
+ * open dialog, panel or menu); tldraw's popovers open above our banners.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -191,7 +193,7 @@ async function drawRectangle(page: Page): Promise<void> {
 }
 
 describe.each([{ locale: 'en' }, { locale: 'lv' }])('on a 375 px phone in $locale', ({ locale }) => {
-  it('the start page and the accessibility statement fit the screen', async () => {
+  it('the start page, the accessibility statement and the messages for a wrong link fit the screen', async () => {
     const visitor = await phone('', locale)
     await visitor.page.goto(server.url + '/')
     await visitor.page.locator('form').first().waitFor()
@@ -199,17 +201,36 @@ describe.each([{ locale: 'en' }, { locale: 'lv' }])('on a 375 px phone in $local
     await visitor.page.goto(server.url + '/accessibility')
     await visitor.page.getByTestId('accessibility-statement').waitFor()
     await fits(visitor.page, 'accessibility statement')
+    await visitor.page.goto(`${server.url}/b/AAAAAAAAAAAAAAAA#k=${'A'.repeat(32)}`)
+    await visitor.page.getByTestId('board-not-found').waitFor()
+    await fits(visitor.page, 'board not found')
+    const board = await createBoardOver(server.url, 'Wrong key')
+    await visitor.page.goto(`${server.url}/b/${board.id}#k=${'B'.repeat(32)}`)
+    await visitor.page.getByTestId('board-invalid-link').waitFor()
+    await fits(visitor.page, 'invalid link')
   })
 
   it('the board, its controls, menus, dialogs and panels fit the screen, with the skip link and "Back to content" too', async () => {
-    const board = await createBoardOver(server.url, 'Bus stop journey')
+    // Alice starts the board on her phone, so it knows the board's links and shows their QR codes.
     const alice = await phone('Alice', locale)
-    await alice.page.goto(server.url + board.links.facilitator)
+    await alice.page.goto(server.url + '/')
+    await alice.page.locator('form input[type="text"]').fill('Library card renewal: citizen journey mapping workshop')
+    await alice.page.locator('form button[type="submit"]').tap()
     await waitForBoard(alice.page)
+    // The first Tab on the board lands on tldraw's skip link, which then shows.
+    await alice.page.keyboard.press('Tab')
+    await expect.poll(() => alice.page.evaluate(() => document.activeElement?.matches('.tl-skip-to-main-content'))).toBe(true)
+    await fits(alice.page, 'board with the skip link focused')
+    await alice.page.locator('.tl-canvas').first().focus()
+    await openFromSessionMenu(alice.page, 'share-button')
+    const participantLink = await alice.page.getByTestId('participant-link').inputValue()
+    await fits(alice.page, 'share dialog with the links')
+    await closeWithEscape(alice.page, 'share-dialog')
+    await alice.page.getByTestId('session-menu-toggle').tap()
 
     // Bob joins through the join step, on his phone.
     const bob = await phone('', locale)
-    await bob.page.goto(server.url + board.links.editor)
+    await bob.page.goto(participantLink)
     const join = bob.page.getByTestId('name-prompt')
     await join.waitFor()
     await fits(bob.page, 'join step')
@@ -220,12 +241,6 @@ describe.each([{ locale: 'en' }, { locale: 'lv' }])('on a 375 px phone in $local
     await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('saved')
     await fits(alice.page, 'board (facilitator)')
     await fits(bob.page, 'board (participant)')
-
-    // The first Tab on the board lands on tldraw's skip link, which then shows.
-    await alice.page.keyboard.press('Tab')
-    await expect.poll(() => alice.page.evaluate(() => document.activeElement?.matches('.tl-skip-to-main-content'))).toBe(true)
-    await fits(alice.page, 'board with the skip link focused')
-    await alice.page.locator('.tl-canvas').first().focus()
 
     // The journey kit: its dock and each of its panels; a timer and a vote are started.
     for (const name of ['cards', 'outline', 'vote', 'timer', 'templates']) {
@@ -332,4 +347,32 @@ describe.each([{ locale: 'en' }, { locale: 'lv' }])('on a 375 px phone in $local
       await own.remove()
     }
   })
+})
+
+it('keys pressed in our dialogs act on the dialog, never on the shape selected on the board', async () => {
+  const board = await createBoardOver(server.url, 'Keys')
+  const alice = await phone('Alice', 'en')
+  await alice.page.goto(server.url + board.links.facilitator)
+  await waitForBoard(alice.page)
+  // A rectangle just drawn stays selected.
+  await alice.page.keyboard.press('r')
+  await alice.page.mouse.move(150, 300)
+  await alice.page.mouse.down()
+  await alice.page.mouse.move(240, 380, { steps: 5 })
+  await alice.page.mouse.up()
+  await expect.poll(() => alice.page.locator('.tl-shape').count()).toBe(1)
+
+  await openFromSessionMenu(alice.page, 'share-button')
+  const dialog = alice.page.getByTestId('share-dialog')
+  await dialog.waitFor()
+  const buttons = dialog.locator('button')
+  await buttons.last().focus()
+  await alice.page.keyboard.press('Delete')
+  await alice.page.keyboard.press('Backspace')
+  expect(await alice.page.locator('.tl-shape').count()).toBe(1)
+  await alice.page.keyboard.press('Shift+Tab')
+  expect(await alice.page.evaluate(() => document.activeElement === document.querySelector('[data-testid="share-dialog"] button:last-of-type'))).toBe(false)
+  expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true)
+  await closeWithEscape(alice.page, 'share-dialog')
+  expect(await alice.page.locator('.tl-shape').count()).toBe(1)
 })
