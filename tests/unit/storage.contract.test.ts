@@ -307,6 +307,18 @@ describe('SqliteDocumentStore', () => {
     expect(commits).toBeLessThan(appends)
   })
 
+  it('commits at once when the appends waiting reach groupCommitBytes, without waiting out the window', async () => {
+    // A window no test outlives: only the byte threshold can commit these.
+    const store = await createSqliteDocumentStore({ file, groupCommitMs: 1_000_000, groupCommitBytes: 64 })
+    const big = new Uint8Array(40).fill(1)
+    const seqs = await Promise.all([store.append('board-1', big), store.append('board-1', big)])
+    const { commits } = store.stats()
+    await store.close()
+
+    expect(seqs).toEqual([1, 2])
+    expect(commits).toBe(1)
+  })
+
   it('rejects every append of a commit that failed, and keeps working afterwards', async () => {
     const logged: { obj: object; msg: string }[] = []
     const log: StoreLog = { warn: () => {}, error: (obj, msg) => logged.push({ obj, msg }) }
