@@ -34,7 +34,8 @@
  * the whole record and deletes the Y.Text in one transaction.
  * Remote records are merged with their stroke before they are checked (shared/docRecords.ts);
  * a stroke that cannot be read or fails validation is reported and the records entry is used
- * as it is.
+ * as it is. A reader parses a stroke whole each time it applies it, so edits of a stroke's text
+ * are applied at most once a frame per stroke (however many messages brought them).
  *
  * Concurrency: a local edit not yet written when a remote change to the same record arrives
  * wins (the store keeps it; the next flush writes it after the remote one), except for the
@@ -121,6 +122,9 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
    */
   const drawnHere = new Set<string>()
   let cancelScheduled: (() => void) | null = null
+  /** Strokes whose text changed remotely since they were last applied (see onStrokes). */
+  const strokesDue = new Set<string>()
+  let cancelStrokes: (() => void) | null = null
   /** The doc's schema must be set to ours at the next write (it was older or missing). */
   let schemaDue = false
   /** Records of the doc kept out of the store for what they point at (references.ts). */
@@ -238,6 +242,7 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     cancelScheduled?.()
     cancelScheduled = null
     writePending()
+    applyDueStrokes()
     if (recheck.size > 0) {
       // Someone here brought back what held records wait for (an undone deletion).
       const ids = [...recheck]
@@ -459,13 +464,24 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
       applied = new Set()
       appliedIn.set(transaction, applied)
     }
+    const fresh: string[] = []
+    for (const key of keys) {
+      if (applied.has(key)) continue
+      applied.add(key)
+      fresh.push(key)
+    }
+    applyKeys(fresh, removals)
+  }
+
+  /** Applies the records stored under `keys` as they are now (see applyFromDoc). */
+  function applyKeys(keys: readonly string[], removals: boolean): void {
     store._flushHistory()
     const touched: string[] = []
     const puts: TLRecord[] = []
     const removes: RecordId[] = []
     for (const key of keys) {
-      if (applied.has(key)) continue
-      applied.add(key)
+      // Applied as the doc has it now: a stroke edit waiting for the next frame included.
+      strokesDue.delete(key)
       touched.push(key)
       if (pending.has(key)) continue
       if (!kv.has(key)) {
@@ -485,15 +501,38 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
     applyRemote(puts, removes, touched)
   }
 
+  /**
+   * A stroke set or deleted (one being started, completed, replaced) is applied at once; an edit
+   * of a stroke's text, at the next frame, with any others of that stroke until then: applying
+   * it parses the whole stroke (up to MAX_STROKE_CHARS), and messages can come far more often
+   * than frames.
+   */
   const onStrokes = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
     if (transaction.origin === origin || disposed || !live) return
-    const keys = new Set<string>()
+    const now = new Set<string>()
+    const edited = new Set<string>()
     for (const event of events) {
-      if (event.target === strokes) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) keys.add(key)
-      else if (typeof event.path[0] === 'string') keys.add(event.path[0])
+      if (event.target === strokes) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) now.add(key)
+      else if (typeof event.path[0] === 'string') edited.add(event.path[0])
     }
     // Local edits made since the last frame win here too (see onChange).
-    applyFromDoc(keys, transaction, false)
+    applyFromDoc(now, transaction, false)
+    const applied = appliedIn.get(transaction)
+    for (const key of edited) if (!applied?.has(key)) strokesDue.add(key)
+    if (strokesDue.size > 0 && !cancelStrokes) {
+      cancelStrokes = schedule(() => {
+        cancelStrokes = null
+        applyDueStrokes()
+      })
+    }
+  }
+
+  /** Applies the strokes whose text changed since they were last applied, as the doc has them now. */
+  function applyDueStrokes(): void {
+    if (disposed || strokesDue.size === 0) return
+    const keys = [...strokesDue]
+    strokesDue.clear()
+    applyKeys(keys, false)
   }
 
   const onMeta = (event: Y.YMapEvent<unknown>) => {
@@ -544,6 +583,9 @@ export function bindStoreToYDoc(store: TLStore, doc: Y.Doc, opts: BindStoreOptio
       disposed = true
       cancelScheduled?.()
       cancelScheduled = null
+      cancelStrokes?.()
+      cancelStrokes = null
+      strokesDue.clear()
       held.clear()
       recheck.clear()
       stopListening()

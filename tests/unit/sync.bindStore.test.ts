@@ -395,6 +395,7 @@ describe('bindStoreToYDoc', () => {
         alice.store.put([draw('shape:stroke', wave(n))])
         alice.frame()
         deliver()
+        bob.frame()
         expect(bob.store.get(id('shape:stroke')), `frame ${n}`).toEqual(alice.store.get(id('shape:stroke')))
       }
       expect(alice.binding.strokes.has('shape:stroke')).toBe(true)
@@ -435,6 +436,36 @@ describe('bindStoreToYDoc', () => {
       expect(ours).toBeLessThan(naive / 50)
     })
 
+    it('are applied by a reader once a frame, however many edits of their text arrive between two frames', () => {
+      const { alice, bob, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      alice.store.put([draw('shape:stroke', wave(2))])
+      alice.frame()
+      deliver()
+      bob.frame()
+      let applied = 0
+      const stop = bob.store.listen(() => applied++, { source: 'remote', scope: 'document' })
+      // 40 frames of Alice's reach Bob at once (a stalled connection), then his next frame runs.
+      for (let n = 3; n <= 42; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+      }
+      deliver()
+      bob.store._flushHistory()
+      expect(applied).toBe(0)
+      bob.frame()
+      bob.store._flushHistory()
+      expect(applied).toBe(1)
+      expect(bob.store.get(id('shape:stroke'))).toEqual(draw('shape:stroke', wave(42)))
+      // Lifting the pen (the stroke deleted, the record whole) reaches him at once.
+      alice.store.put([draw('shape:stroke', wave(42), true)])
+      alice.frame()
+      deliver()
+      expect(bob.store.get(id('shape:stroke'))).toEqual(draw('shape:stroke', wave(42), true))
+      stop()
+    })
+
     it('rewrite the records entry whole when another field changes, then go back to splicing the stroke', () => {
       const { alice, bob, deliver } = createPair()
       alice.store.put([draw('shape:stroke', wave(1))])
@@ -455,6 +486,7 @@ describe('bindStoreToYDoc', () => {
       const bytes = updateSizes(alice.doc, () => alice.frame())
       expect(bytes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60)
       deliver()
+      bob.frame()
       expect(bob.store.get(id('shape:stroke'))).toEqual(alice.store.get(id('shape:stroke')))
     })
 
@@ -496,7 +528,7 @@ describe('bindStoreToYDoc', () => {
     })
 
     it('a stroke written while offline reaches the others on reconnect, whole', () => {
-      const { alice, bob, deliver } = createPair()
+      const { alice, bob, drop } = createPair()
       const offline: Uint8Array[] = []
       alice.doc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin !== NET) offline.push(update)
@@ -507,7 +539,7 @@ describe('bindStoreToYDoc', () => {
         alice.store.put([draw('shape:stroke', wave(n))])
         alice.frame()
       }
-      deliver() // nothing of it: the queue is what the network would have carried
+      drop() // the network carried none of it
       // Bob reconnects to Alice's state as y-websocket's sync step 2 would bring it.
       Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc, Y.encodeStateVector(bob.doc)), NET)
       expect(bob.store.get(id('shape:stroke'))).toEqual(draw('shape:stroke', wave(50)))
@@ -675,6 +707,7 @@ describe('bindStoreToYDoc', () => {
         alice.store.put([draw('shape:stroke', wave(n))])
         alice.frame()
         deliver()
+        bob.frame()
         expect(bob.store.get(id('shape:stroke')), `frame ${n}`).toEqual(draw('shape:stroke', wave(n)))
       }
       expect(alice.binding.strokes.has('shape:stroke')).toBe(true)
@@ -705,6 +738,7 @@ describe('bindStoreToYDoc', () => {
         alice.store.put([draw('shape:stroke', wave(n))])
         alice.frame()
         deliver()
+        bob.frame()
         expect(bob.store.get(id('shape:stroke')), `frame ${n}`).toEqual(draw('shape:stroke', wave(n)))
       }
       const text = alice.binding.strokes.get('shape:stroke') as Y.Text
