@@ -1,6 +1,8 @@
 /**
  * The sync server against real y-websocket clients over real sockets, with real storage.
  */
+import path from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -247,5 +249,47 @@ describe('the HTTP API', () => {
     expect((await post('{not json')).status).toBe(400)
     expect((await post(JSON.stringify({ title: 'x'.repeat(100_000) }))).status).toBe(413)
     expect((await fetch(`${server.url}/api/boards/bad..id`)).status).toBe(400)
+  })
+})
+
+describe('the stored log', () => {
+  it('is compacted while people edit, so the stored document stays near its state', async () => {
+    await server.close()
+    server = await startServer(dir.path, { COMPACTION_MIN_BYTES: '4096' })
+    const board = await createBoardOver(server.url)
+    const alice = client(board.id, board.editorKey)
+    await alice.synced()
+    const shapes = alice.doc.getMap<string>('test')
+    const batch = 20
+    const value = (i: number) => `${'x'.repeat(200)}${i}`
+    // Rounds of edits overwriting ten keys, each round received before the next, so commits
+    // and compactions interleave as they do when people keep editing.
+    for (let round = 0; round < 10; round++) {
+      for (let i = round * batch; i < (round + 1) * batch; i++) shapes.set(`k${i % 10}`, value(i))
+      const last = (round + 1) * batch - 1
+      await waitFor(() => server.server.rooms.loaded(board.id)?.doc.getMap('test').get(`k${last % 10}`) === value(last), {
+        message: `round ${round} received`,
+      })
+    }
+    const room = server.server.rooms.loaded(board.id)
+    if (!room) throw new Error('the board is loaded')
+    const stateBytes = Y.encodeStateAsUpdate(room.doc).byteLength
+    const stored = () => {
+      const db = new Database(path.join(dir.path, 'boards.sqlite'), { readonly: true })
+      try {
+        return db
+          .prepare<[string], { entries: number; bytes: number }>(
+            'SELECT COUNT(*) AS entries, COALESCE(SUM(LENGTH(data)), 0) AS bytes FROM board_updates WHERE board_id = ?',
+          )
+          .get(board.id)!
+      } finally {
+        db.close()
+      }
+    }
+    // Once everything is committed, a log past the threshold is always compacted (even when
+    // its last commits arrived while a compaction ran): the state plus at most the threshold.
+    const bound = stateBytes + 4096
+    await waitFor(() => stored().bytes <= bound, { message: `stored document within ${bound} bytes` })
+    expect(stored().entries).toBeLessThan(10 * batch)
   })
 })
