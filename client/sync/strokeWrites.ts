@@ -10,8 +10,8 @@
  * until it is written): written, they would take back the points drawn meanwhile, and splices
  * from two clients into one Y.Text could interleave. So their entry takes the segments the doc
  * reads at that moment (its entry merged with its stroke: should the drawer's completion lose
- * to this entry, it keeps every point that had arrived), and their store takes the doc's stroke
- * back once the write is done.
+ * to this entry, it keeps every point that had arrived) and its completion, if it has arrived,
+ * and their store takes the doc's stroke back once the write is done.
  */
 import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
@@ -39,10 +39,12 @@ export function planRecordWrite(record: TLRecord, stored: unknown, stroke: unkno
   const held = isStrokeShape(stored) && Array.isArray(stored.props.segments) ? stored.props.segments : null
   const withSegments = (segments: unknown) => ({ ...record, props: { ...record.props, segments } }) as unknown as TLRecord
   if (!drawnHere) {
-    // Someone else's stroke: its segments as the doc reads them now, never ours.
+    // Someone else's stroke: its segments, and whether it is complete, as the doc reads them
+    // now (its completion may have arrived while this edit was pending), never ours.
     if (!held) return { entry: record, stroke: undefined, resync: false }
-    const current = mergeStroke(stored, stroke).record as { props: { segments: unknown } }
-    return { entry: withSegments(current.props.segments), stroke: undefined, resync: true }
+    const current = mergeStroke(stored, stroke).record as { props: { segments: unknown; isComplete: unknown } }
+    const props = { ...record.props, segments: current.props.segments, isComplete: current.props.isComplete === true }
+    return { entry: { ...record, props } as TLRecord, stroke: undefined, resync: true }
   }
   const segments = JSON.stringify(record.props.segments)
   // Past what readers accept as a stroke: the record goes whole (never drawn by hand).

@@ -608,6 +608,29 @@ describe('bindStoreToYDoc', () => {
       }
     })
 
+    it("someone's edit pending when the stroke's completion arrives leaves it complete, with every point", () => {
+      const { alice, bob, deliver } = createPair()
+      alice.store.put([draw('shape:stroke', wave(1))])
+      alice.frame()
+      for (let n = 2; n <= 50; n++) {
+        alice.store.put([draw('shape:stroke', wave(n))])
+        alice.frame()
+      }
+      deliver()
+      bob.frame()
+      // Bob recolours the stroke; before his next frame, Alice's completion reaches him.
+      bob.store.put([withProps(bob.store, 'shape:stroke', { color: 'blue' })])
+      alice.store.put([draw('shape:stroke', wave(50), true)])
+      alice.frame()
+      deliver()
+      bob.frame()
+      deliver()
+      for (const client of [alice, bob]) {
+        expect(client.store.get(id('shape:stroke'))).toEqual(draw('shape:stroke', wave(50), true, { color: 'blue' }))
+        expect(client.binding.strokes.size).toBe(0)
+      }
+    })
+
     it('a completion written offline, while someone moved the stroke, keeps the points that person had seen', () => {
       const outcomes: string[] = []
       // Yjs orders concurrent writes of a records entry by client id: both orders are tried.
