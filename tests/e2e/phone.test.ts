@@ -181,7 +181,7 @@ async function closeWithEscape(page: Page, testId: string): Promise<void> {
   await page.getByTestId(testId).waitFor({ state: 'detached' })
 }
 
-/** Draws a rectangle with the R shortcut and a drag, then deselects it. */
+/** Draws a rectangle with the R shortcut and a drag, and presses Escape as one leaving the tool. */
 async function drawRectangle(page: Page): Promise<void> {
   await page.keyboard.press('r')
   await page.mouse.move(150, 300)
