@@ -227,7 +227,9 @@ export async function createSqliteDocumentStore({
         ensureOpen()
         // Copying because the update is written a few milliseconds from now and callers
         // might reuse the same buffer meanwhile; the copy is then moved to the worker.
-        pending.push({ boardId, update: update.slice(), resolve, reject })
+        // `new Uint8Array(update)` always copies (a Buffer's slice() would be a view, and
+        // moving its memory would detach the caller's buffer, possibly Node's shared pool).
+        pending.push({ boardId, update: new Uint8Array(update), resolve, reject })
         pendingBytes += update.byteLength
         if (pendingBytes < groupCommitBytes) scheduleCommit()
         else if (commitInFlight) due = true
