@@ -29,7 +29,7 @@ export async function loadCatalog(locale: Locale): Promise<Catalog> {
   return catalog
 }
 
-/** `key` in `catalog` with its `{placeholders}` filled; English where the catalog lacks it. */
+/** `key` in `catalog` with its `{name}` slots filled; English where the catalog lacks it. */
 export function translateWith(catalog: Catalog, key: MessageKey, values?: Record<string, string | number>): string {
   return format(catalog[key] ?? en[key], values)
 }

@@ -25,7 +25,7 @@ export function pickLocale(stored: string | null, preferred: readonly string[]):
   return 'en'
 }
 
-/** Fills `{name}` placeholders; a missing value leaves the placeholder visible, not "undefined". */
+/** Fills `{name}` slots; a missing value leaves the slot visible, not "undefined". */
 export function format(template: string, values?: Record<string, string | number>): string {
   if (!values) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {

@@ -9,11 +9,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createBoardOver } from '../helpers/server.ts'
+import { openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 import { TLDRAW_FINDINGS } from '../../client/a11y/statementFacts.ts'
 
 const require = createRequire(import.meta.url)
@@ -36,30 +36,12 @@ const TLDRAW_UI = { include: ['.tl-container', '.tlui-share-zone'], exclude: ['.
 
 type Finding = { id: string; impact: string; help: string; targets: string[] }
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 /** A person whose interface language is `locale`, chosen on this device before the app loads. */
 async function personIn(locale: string, name: string, viewport = LAPTOP): Promise<Person> {
-  const p = await openAs(browser, server.url, name, viewport)
+  const p = await openAs(suite.browser, suite.server.url, name, viewport)
   await p.context.addInitScript((l) => localStorage.setItem('codesign:locale', l), locale)
   people.push(p)
   return p
@@ -161,28 +143,28 @@ describe.each([
   it('the start page and the accessibility statement have no serious or critical violation', async () => {
     const alice = await personIn(locale, 'Alice', viewport)
     const { page } = alice
-    await page.goto(server.url + '/')
+    await page.goto(suite.server.url + '/')
     await page.getByRole('contentinfo').getByRole('link').waitFor()
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe(locale)
     await check(page, 'start page', viewport, axeFindings(page, OUR_UI))
 
     await page.getByRole('contentinfo').getByRole('link').click()
-    await page.waitForURL(server.url + '/accessibility')
+    await page.waitForURL(suite.server.url + '/accessibility')
     await page.getByTestId('accessibility-statement').waitFor()
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe(locale)
     await check(page, 'accessibility statement', viewport, axeFindings(page, OUR_UI))
   })
 
   it('the join step has no serious or critical violation', async () => {
-    const board = await createBoardOver(server.url, 'Join step')
-    const response = await fetch(`${server.url}/api/boards/${board.id}`, {
+    const board = await createBoardOver(suite.server.url, 'Join step')
+    const response = await fetch(`${suite.server.url}/api/boards/${board.id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', 'x-board-key': board.facilitatorKey },
       body: JSON.stringify({ groups: ['citizen', 'official'], notice: 'Names are kept only during the session.' }),
     })
     expect(response.status).toBe(200)
     const newcomer = await personIn(locale, '', viewport)
-    await newcomer.page.goto(server.url + board.links.editor)
+    await newcomer.page.goto(suite.server.url + board.links.editor)
     await newcomer.page.getByTestId('name-prompt').getByRole('radio').first().waitFor()
     await check(newcomer.page, 'join step', viewport, axeFindings(newcomer.page, OUR_UI))
   })
@@ -191,7 +173,7 @@ describe.each([
     const alice = await personIn(locale, 'Alice', viewport)
     const { page } = alice
     // Created on this device, so the share dialog knows every link and shows the QR codes.
-    await page.goto(server.url + '/')
+    await page.goto(suite.server.url + '/')
     await page.locator('input[name="title"]').fill('Accessibility')
     await page.locator('form button[type="submit"]').click()
     await waitForBoard(page)
@@ -217,10 +199,10 @@ describe.each([
 })
 
 it("a Latvian participant sees tldraw's own interface in Latvian, with no English label", async () => {
-  const board = await createBoardOver(server.url, 'Latviešu')
+  const board = await createBoardOver(suite.server.url, 'Latviešu')
   const ilze = await personIn('lv', 'Ilze')
   const { page } = ilze
-  await page.goto(server.url + board.links.editor)
+  await page.goto(suite.server.url + board.links.editor)
   await waitForBoard(page)
   await expect.poll(() => page.locator('.tl-container').getAttribute('lang')).toBe('lv')
   // The translation is applied once tldraw has loaded it: wait for one Latvian label.
@@ -254,10 +236,10 @@ it("a Latvian participant sees tldraw's own interface in Latvian, with no Englis
 })
 
 it("what axe finds in tldraw's own canvas and interface is what the accessibility statement lists", async () => {
-  const board = await createBoardOver(server.url, 'tldraw parts')
+  const board = await createBoardOver(suite.server.url, 'tldraw parts')
   const alice = await personIn('en', 'Alice')
   const { page } = alice
-  await page.goto(server.url + board.links.facilitator)
+  await page.goto(suite.server.url + board.links.facilitator)
   await waitForBoard(page)
   // Something on the canvas, selected, so the style panel shows too.
   await page.keyboard.press('r')
@@ -277,7 +259,7 @@ it("what axe finds in tldraw's own canvas and interface is what the accessibilit
 it('the start page is operated with the keyboard in order, and leads to the statement', async () => {
   const alice = await personIn('en', 'Alice')
   const { page } = alice
-  await page.goto(server.url + '/')
+  await page.goto(suite.server.url + '/')
   await page.getByRole('contentinfo').getByRole('link').waitFor()
   const order: string[] = []
   for (let i = 0; i < 4; i++) {
@@ -289,7 +271,7 @@ it('the start page is operated with the keyboard in order, and leads to the stat
   }
   expect(order).toEqual(['select:', 'input:title', 'button:submit', 'a:/accessibility'])
   await page.keyboard.press('Enter')
-  await page.waitForURL(server.url + '/accessibility')
+  await page.waitForURL(suite.server.url + '/accessibility')
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Accessibility statement')
   await expect(page.title()).resolves.toBe('Accessibility statement · Co-design Board')
   await expect(page.getByRole('heading', { level: 2 }).allTextContents()).resolves.toEqual([

@@ -2,34 +2,19 @@
  * Two people in two browsers on one board: create, share, join with a name, draw, see each
  * other's work and cursor, and find it all again after a reload and a server restart.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { startServer, type TestServer } from '../helpers/server.ts'
+import { expect, it } from 'vitest'
+import { startServer } from '../helpers/server.ts'
 import { drawRectangle, drawStroke, shapeCount, statusOf } from '../helpers/board.ts'
-import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { openAs, waitForBoard } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 it('two people draw together, see each other, and find the board again after reload and restart', async () => {
-  const alice = await openAs(browser, server.url, 'Alice')
+  const alice = await openAs(suite.browser, suite.server.url, 'Alice')
   people.push(alice)
-  await alice.page.goto(server.url + '/')
+  await alice.page.goto(suite.server.url + '/')
   await alice.page.getByLabel('Board title').fill('Library card renewal')
   await alice.page.getByRole('button', { name: 'Create board' }).click()
   await waitForBoard(alice.page)
@@ -42,7 +27,7 @@ it('two people draw together, see each other, and find the board again after rel
   await alice.page.getByRole('button', { name: 'Close' }).click()
 
   // Bob opens it on another device and is asked for his name first.
-  const bob = await openAs(browser, server.url, '')
+  const bob = await openAs(suite.browser, suite.server.url, '')
   people.push(bob)
   await bob.page.goto(participantLink)
   await bob.page.getByLabel('Your name, as others will see it').fill('Bob')
@@ -82,10 +67,10 @@ it('two people draw together, see each other, and find the board again after rel
   await expect.poll(() => shapeCount(bob.page, 'geo'), { timeout: 10_000 }).toBe(2)
 
   // The server restarts (same port, same data): the rectangles are still there.
-  const port = server.port
-  await server.close()
+  const port = suite.server.port
+  await suite.server.close()
   await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state')).toBe('offline')
-  server = await startServer(dir.path, {}, port)
+  suite.server = await startServer(suite.dir.path, {}, port)
   await expect.poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
   await bob.page.reload()
   await waitForBoard(bob.page)
@@ -98,21 +83,21 @@ it('two people draw together, see each other, and find the board again after rel
 })
 
 it('people keep drawing while the server is down, and everything syncs both ways when it is back', async () => {
-  const board = await fetch(`${server.url}/api/boards`, {
+  const board = await fetch(`${suite.server.url}/api/boards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'Offline' }),
   }).then((r) => r.json() as Promise<{ links: { facilitator: string; editor: string } }>)
-  const dana = await openAs(browser, server.url, 'Dana')
-  const erik = await openAs(browser, server.url, 'Erik')
+  const dana = await openAs(suite.browser, suite.server.url, 'Dana')
+  const erik = await openAs(suite.browser, suite.server.url, 'Erik')
   people.push(dana, erik)
-  await dana.page.goto(server.url + board.links.facilitator)
-  await erik.page.goto(server.url + board.links.editor)
+  await dana.page.goto(suite.server.url + board.links.facilitator)
+  await erik.page.goto(suite.server.url + board.links.editor)
   await Promise.all([waitForBoard(dana.page), waitForBoard(erik.page)])
   await expect.poll(() => statusOf(erik.page)).toBe('saved')
 
-  const port = server.port
-  await server.close()
+  const port = suite.server.port
+  await suite.server.close()
   await expect.poll(() => statusOf(dana.page)).toBe('offline')
   await expect.poll(() => statusOf(erik.page)).toBe('offline')
   await expect(dana.page.getByTestId('connection-status').textContent()).resolves.toMatch(/Offline/)
@@ -121,7 +106,7 @@ it('people keep drawing while the server is down, and everything syncs both ways
   await expect.poll(() => shapeCount(dana.page, 'draw')).toBe(1)
   await expect.poll(() => shapeCount(erik.page, 'geo')).toBe(1)
 
-  server = await startServer(dir.path, {}, port)
+  suite.server = await startServer(suite.dir.path, {}, port)
   await expect.poll(() => shapeCount(dana.page, 'geo'), { timeout: 20_000 }).toBe(1)
   await expect.poll(() => shapeCount(erik.page, 'draw'), { timeout: 20_000 }).toBe(1)
   await expect.poll(() => statusOf(dana.page), { timeout: 10_000 }).toBe('saved')
@@ -131,17 +116,17 @@ it('people keep drawing while the server is down, and everything syncs both ways
 })
 
 it('an unknown board shows "board not found" and a wrong key "this link is not valid"', async () => {
-  const carol = await openAs(browser, server.url, 'Carol')
+  const carol = await openAs(suite.browser, suite.server.url, 'Carol')
   people.push(carol)
-  await carol.page.goto(`${server.url}/b/AAAAAAAAAAAAAAAA#k=${'A'.repeat(32)}`)
+  await carol.page.goto(`${suite.server.url}/b/AAAAAAAAAAAAAAAA#k=${'A'.repeat(32)}`)
   await carol.page.getByTestId('board-not-found').waitFor({ state: 'visible' })
-  const created = await fetch(`${server.url}/api/boards`, {
+  const created = await fetch(`${suite.server.url}/api/boards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'Keys' }),
   }).then((r) => r.json() as Promise<{ id: string }>)
-  await carol.page.goto(`${server.url}/b/${created.id}#k=${'B'.repeat(32)}`)
+  await carol.page.goto(`${suite.server.url}/b/${created.id}#k=${'B'.repeat(32)}`)
   await carol.page.getByTestId('board-invalid-link').waitFor({ state: 'visible' })
-  await carol.page.goto(`${server.url}/b/${created.id}`)
+  await carol.page.goto(`${suite.server.url}/b/${created.id}`)
   await carol.page.getByTestId('board-invalid-link').waitFor({ state: 'visible' })
 })

@@ -8,8 +8,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { inflateSync } from 'node:zlib'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Download, Page } from 'playwright-core'
+import { expect, it } from 'vitest'
+import type { Download, Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import type { TLRecord } from '@tldraw/tlschema'
@@ -18,35 +18,17 @@ import { DocKeys } from '../../shared/protocol.ts'
 import { KEY_HEADER } from '../../shared/api.ts'
 import { assetsPath, type UploadAssetResponse } from '../../shared/assets.ts'
 import { GIF, makePng } from '../fixtures/media.ts'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { createBoardOver } from '../helpers/server.ts'
+import { openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 import { connectClient } from '../helpers/clients.ts'
 import { waitFor } from '../helpers/waitFor.ts'
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 async function person(name: string, viewport?: { width: number; height: number }): Promise<Person> {
-  const p = await openAs(browser, server.url, name, viewport)
+  const p = await openAs(suite.browser, suite.server.url, name, viewport)
   people.push(p)
   return p
 }
@@ -77,7 +59,7 @@ function card(id: string, parentId: string, x: number, y: number, text: string, 
 
 /** An uploaded picture on the board: its asset record and an image shape showing it. */
 async function picture(boardId: string, key: string, n: number, bytes: Buffer, mimeType: string, place: { parentId: string; x: number; y: number }): Promise<TLRecord[]> {
-  const uploaded = await fetch(server.url + assetsPath(boardId), { method: 'POST', headers: { [KEY_HEADER]: key }, body: new Uint8Array(bytes) })
+  const uploaded = await fetch(suite.server.url + assetsPath(boardId), { method: 'POST', headers: { [KEY_HEADER]: key }, body: new Uint8Array(bytes) })
   if (uploaded.status !== 201 && uploaded.status !== 200) throw new Error(`upload: ${uploaded.status}`)
   const { src } = (await uploaded.json()) as UploadAssetResponse
   const assetId = `asset:pic${n}`
@@ -101,7 +83,7 @@ const CARD_TEXTS = ['Long queue', 'Online form', LATVIAN_CARD]
  * facilitator's browser seeded (page 1) and a second page, and waits until the browser shows them.
  */
 async function seedMaps(boardId: string, key: string, page: Page): Promise<{ journey: { w: number; h: number } }> {
-  const client = connectClient(server.url, boardId, key)
+  const client = connectClient(suite.server.url, boardId, key)
   try {
     await client.synced()
     const kv = new YKeyValue<unknown>(client.doc.getArray(DocKeys.records))
@@ -258,9 +240,9 @@ async function shapesByType(page: Page): Promise<Record<string, number>> {
 }
 
 it('exports a frame as PNG at its size, the page as SVG with its fonts, and a PDF with a titled page per frame', async () => {
-  const board = await createBoardOver(server.url, 'Library cards')
+  const board = await createBoardOver(suite.server.url, 'Library cards')
   const alice = await person('Alice')
-  await alice.page.goto(server.url + board.links.facilitator)
+  await alice.page.goto(suite.server.url + board.links.facilitator)
   await waitForBoard(alice.page)
   const { journey } = await seedMaps(board.id, board.facilitatorKey, alice.page)
 
@@ -325,9 +307,9 @@ it('exports a frame as PNG at its size, the page as SVG with its fonts, and a PD
 })
 
 it('downloads the report (built from the data) and the archive from the server', async () => {
-  const board = await createBoardOver(server.url, 'Reports')
+  const board = await createBoardOver(suite.server.url, 'Reports')
   const alice = await person('Alice')
-  await alice.page.goto(server.url + board.links.facilitator)
+  await alice.page.goto(suite.server.url + board.links.facilitator)
   await waitForBoard(alice.page)
   await seedMaps(board.id, board.facilitatorKey, alice.page)
   const dialog = await openFileDialog(alice.page, 'export')
@@ -347,9 +329,9 @@ it('downloads the report (built from the data) and the archive from the server',
 })
 
 it('downloads the board as a .tldr file that imports into a new board showing the same shapes', async () => {
-  const board = await createBoardOver(server.url, 'Round trip')
+  const board = await createBoardOver(suite.server.url, 'Round trip')
   const alice = await person('Alice')
-  await alice.page.goto(server.url + board.links.facilitator)
+  await alice.page.goto(suite.server.url + board.links.facilitator)
   await waitForBoard(alice.page)
   await seedMaps(board.id, board.facilitatorKey, alice.page)
   const before = await shapesByType(alice.page)
@@ -375,7 +357,7 @@ it('downloads the board as a .tldr file that imports into a new board showing th
   expect(link).toMatch(/^\/b\/[A-Za-z0-9_-]+#k=/)
 
   const bob = await person('Alice again')
-  await bob.page.goto(server.url + link)
+  await bob.page.goto(suite.server.url + link)
   await waitForBoard(bob.page)
   await expect.poll(() => bob.page.getByTestId('role').textContent()).toBe('Facilitator')
   await expect.poll(() => shapesByType(bob.page), { timeout: 15_000 }).toEqual(before)
@@ -385,9 +367,9 @@ it('downloads the board as a .tldr file that imports into a new board showing th
 })
 
 it('an import the server refuses says why and changes nothing', async () => {
-  const board = await createBoardOver(server.url, 'Refusals')
+  const board = await createBoardOver(suite.server.url, 'Refusals')
   const alice = await person('Alice', { width: 375, height: 740 })
-  await alice.page.goto(server.url + board.links.facilitator)
+  await alice.page.goto(suite.server.url + board.links.facilitator)
   await waitForBoard(alice.page)
   // On a phone the facilitator's controls are behind the Session menu.
   await expect(alice.page.getByTestId('files-menu-toggle').count()).resolves.toBe(0)

@@ -4,41 +4,23 @@
  * lists the people with their roles and groups, and follows the one selected; the join step asks
  * for the group when the board offers groups and shows the facilitator's notice.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { cameraOf, launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createBoardOver } from '../helpers/server.ts'
+import { cameraOf, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 async function person(name: string, viewport?: { width: number; height: number }): Promise<Person> {
-  const p = await openAs(browser, server.url, name, viewport)
+  const p = await openAs(suite.browser, suite.server.url, name, viewport)
   people.push(p)
   return p
 }
 
 async function open(p: Person, path: string): Promise<void> {
-  await p.page.goto(server.url + path)
+  await p.page.goto(suite.server.url + path)
   await waitForBoard(p.page)
 }
 
@@ -64,7 +46,7 @@ async function sameView(a: Page, b: Page): Promise<boolean> {
 }
 
 it('"bring everyone here" moves the participant to the facilitator\'s view until the participant moves away', async () => {
-  const board = await createBoardOver(server.url, 'Presentation')
+  const board = await createBoardOver(suite.server.url, 'Presentation')
   const alice = await person('Alice')
   const bob = await person('Bob')
   await open(alice, board.links.facilitator)
@@ -115,7 +97,7 @@ it('"bring everyone here" moves the participant to the facilitator\'s view until
 })
 
 it('the join step asks for the group the board offers, shows its notice, and the participants panel shows who is here', async () => {
-  const board = await createBoardOver(server.url, 'Groups')
+  const board = await createBoardOver(suite.server.url, 'Groups')
   const alice = await person('Alice')
   await open(alice, board.links.facilitator)
 
@@ -131,7 +113,7 @@ it('the join step asks for the group the board offers, shows its notice, and the
 
   // Carol joins on a phone for the first time: name, group and the notice.
   const carol = await person('', { width: 375, height: 740 })
-  await carol.page.goto(server.url + board.links.editor)
+  await carol.page.goto(suite.server.url + board.links.editor)
   const join = carol.page.getByTestId('name-prompt')
   await expect(join.getByTestId('join-notice').textContent()).resolves.toContain('Questions: privacy@town.example')
   await expect(join.getByRole('radio').count()).resolves.toBe(3)
@@ -142,7 +124,7 @@ it('the join step asks for the group the board offers, shows its notice, and the
 
   // Dave has joined boards before on this device (his name is known), but this board asks.
   const dave = await person('Dave')
-  await dave.page.goto(server.url + board.links.viewer)
+  await dave.page.goto(suite.server.url + board.links.viewer)
   await dave.page.getByTestId('name-prompt').getByRole('radio', { name: 'Prefer not to say' }).check()
   await dave.page.getByRole('button', { name: 'Join' }).click()
   await waitForBoard(dave.page)

@@ -10,38 +10,20 @@
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Locator, Page } from 'playwright-core'
+import { expect, it } from 'vitest'
+import type { Locator, Page } from 'playwright-core'
 import { DocKeys } from '../../shared/protocol.ts'
 import type { Group } from '../../shared/session.ts'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { cameraOf, launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { createBoardOver } from '../helpers/server.ts'
+import { cameraOf, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 import { connectClient } from '../helpers/clients.ts'
 import { waitFor } from '../helpers/waitFor.ts'
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 /** Opens the board as a person who already declared `group` on this device. */
 async function join(
@@ -51,13 +33,13 @@ async function join(
   group?: Group,
   viewport?: { width: number; height: number },
 ): Promise<Person> {
-  const person = await openAs(browser, server.url, name, viewport)
+  const person = await openAs(suite.browser, suite.server.url, name, viewport)
   people.push(person)
   person.page.setDefaultTimeout(15_000)
   if (group) {
     await person.context.addInitScript(([key, value]) => localStorage.setItem(key, value), [`codesign:group:${boardId}`, group] as const)
   }
-  await person.page.goto(server.url + link)
+  await person.page.goto(suite.server.url + link)
   await waitForBoard(person.page)
   await person.page.getByTestId('journey-kit').waitFor()
   return person
@@ -153,8 +135,8 @@ async function remainingSeconds(page: Page): Promise<number> {
 }
 
 it('a facilitator and two participants map a journey, vote by group and share one timer', async () => {
-  const board = await createBoardOver(server.url, 'Parking permit renewal')
-  const patched = await fetch(`${server.url}/api/boards/${board.id}`, {
+  const board = await createBoardOver(suite.server.url, 'Parking permit renewal')
+  const patched = await fetch(`${suite.server.url}/api/boards/${board.id}`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json', 'x-board-key': board.facilitatorKey },
     body: JSON.stringify({ groups: ['citizen', 'official', 'other'] }),
@@ -315,7 +297,7 @@ it('a facilitator and two participants map a journey, vote by group and share on
   expect(await bobPanel.getByTestId('vote-controls').count()).toBe(0)
 
   // --- A raw write from a participant's connection cannot start a vote: the server undoes it.
-  const raw = connectClient(server.url, board.id, board.editorKey)
+  const raw = connectClient(suite.server.url, board.id, board.editorKey)
   try {
     await raw.synced()
     const session = raw.doc.getMap(DocKeys.session)

@@ -6,32 +6,14 @@
  * keys, Escape, typing): no clicks, no filling of fields. After every Tab, focus is on a
  * control, never lost to the page, and the browser shows it as keyboard focus.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createBoardOver } from '../helpers/server.ts'
+import { openAs, waitForBoard } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 /** What has focus: its tag, accessible name (roughly as a screen reader would say it), and state. */
 type Focused = { tag: string; name: string; body: boolean; focusVisible: boolean }
@@ -113,14 +95,14 @@ async function voteResults(page: Page): Promise<string[][]> {
 }
 
 it('a facilitator and a participant map, add a card and vote with the keyboard alone', async () => {
-  const board = await createBoardOver(server.url, 'Keyboard only')
+  const board = await createBoardOver(suite.server.url, 'Keyboard only')
 
   // --- The facilitator (already named on this device) inserts the journey map.
-  const alice = await openAs(browser, server.url, 'Alice')
+  const alice = await openAs(suite.browser, suite.server.url, 'Alice')
   people.push(alice)
   const a = alice.page
   a.setDefaultTimeout(15_000)
-  await a.goto(server.url + board.links.facilitator)
+  await a.goto(suite.server.url + board.links.facilitator)
   await waitForBoard(a)
   await a.getByTestId('journey-kit').waitFor()
 
@@ -151,11 +133,11 @@ it('a facilitator and a participant map, add a card and vote with the keyboard a
   expect((await focused(a)).body).toBe(false)
 
   // --- A participant joins through the join step: name, Tab to Join, Enter.
-  const bob = await openAs(browser, server.url, '')
+  const bob = await openAs(suite.browser, suite.server.url, '')
   people.push(bob)
   const b = bob.page
   b.setDefaultTimeout(15_000)
-  await b.goto(server.url + board.links.editor)
+  await b.goto(suite.server.url + board.links.editor)
   await b.getByTestId('name-prompt').waitFor()
   await expectFocusOn(b, 'Your name, as others will see it')
   await b.keyboard.type('Bob')

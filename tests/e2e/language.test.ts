@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { cameraOf, launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createBoardOver } from '../helpers/server.ts'
+import { cameraOf, openAs, waitForBoard } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 import { en } from '../../client/i18n/messages/en.ts'
 import { lv } from '../../client/i18n/messages/lv.ts'
 import { it as italian } from '../../client/i18n/messages/it.ts'
@@ -29,26 +29,8 @@ const TLDRAW_LATVIAN = JSON.parse(readFileSync(new URL('../../client/i18n/tldraw
 
 const TLDRAW_ITALIAN = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@tldraw/assets/translations/it.json'), 'utf8')) as Record<string, string>
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 /** The board as this page shows it: every shape's id and where it is on screen. */
 async function shapesOf(page: Page): Promise<string[]> {
@@ -70,12 +52,12 @@ async function switchLanguage(page: Page, label: string, locale: string): Promis
 }
 
 it('switching language on a board changes our interface and tldraw’s, and keeps the board and the view', async () => {
-  const board = await createBoardOver(server.url, 'Languages')
-  const alice = await openAs(browser, server.url, 'Alice')
+  const board = await createBoardOver(suite.server.url, 'Languages')
+  const alice = await openAs(suite.browser, suite.server.url, 'Alice')
   people.push(alice)
   const { page } = alice
   page.setDefaultTimeout(15_000)
-  await page.goto(server.url + board.links.editor)
+  await page.goto(suite.server.url + board.links.editor)
   await waitForBoard(page)
   await expect.poll(() => page.getByTestId('connection-status').textContent()).toBe(msg(en, 'status.saved'))
 
@@ -130,12 +112,12 @@ it('switching language on a board changes our interface and tldraw’s, and keep
 })
 
 it("the join step's language picker switches the join step", async () => {
-  const board = await createBoardOver(server.url, 'Join in Latvian')
-  const bob = await openAs(browser, server.url, '')
+  const board = await createBoardOver(suite.server.url, 'Join in Latvian')
+  const bob = await openAs(suite.browser, suite.server.url, '')
   people.push(bob)
   const { page } = bob
   page.setDefaultTimeout(15_000)
-  await page.goto(server.url + board.links.editor)
+  await page.goto(suite.server.url + board.links.editor)
   const prompt = page.getByTestId('name-prompt')
   await prompt.waitFor()
   await expect(prompt.locator('h2').textContent()).resolves.toBe(msg(en, 'name.title'))
@@ -167,14 +149,14 @@ async function recordTexts(page: Page): Promise<void> {
 }
 
 it('a returning Latvian reader sees the board open in Latvian from the first text on', async () => {
-  const board = await createBoardOver(server.url, 'Back in Latvian')
-  const carla = await openAs(browser, server.url, 'Carla')
+  const board = await createBoardOver(suite.server.url, 'Back in Latvian')
+  const carla = await openAs(suite.browser, suite.server.url, 'Carla')
   people.push(carla)
   const { page } = carla
   page.setDefaultTimeout(15_000)
   await page.addInitScript(() => localStorage.setItem('codesign:locale', 'lv'))
   await recordTexts(page)
-  await page.goto(server.url + board.links.editor)
+  await page.goto(suite.server.url + board.links.editor)
   await waitForBoard(page)
   await expect.poll(() => page.getByTestId('main-menu.button').getAttribute('title')).toBe(TLDRAW_LATVIAN['menu.title'])
   const texts = await page.evaluate(() => (window as unknown as { shownTexts: string[] }).shownTexts)
@@ -184,8 +166,8 @@ it('a returning Latvian reader sees the board open in Latvian from the first tex
 })
 
 it('an English page loads no other language, and loads one when it is chosen', async () => {
-  const board = await createBoardOver(server.url, 'English only')
-  const dan = await openAs(browser, server.url, 'Dan')
+  const board = await createBoardOver(suite.server.url, 'English only')
+  const dan = await openAs(suite.browser, suite.server.url, 'Dan')
   people.push(dan)
   const { page } = dan
   page.setDefaultTimeout(15_000)
@@ -193,7 +175,7 @@ it('an English page loads no other language, and loads one when it is chosen', a
   page.on('request', (request) => {
     if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname)
   })
-  await page.goto(server.url + board.links.editor)
+  await page.goto(suite.server.url + board.links.editor)
   await waitForBoard(page)
   await expect.poll(() => page.getByTestId('connection-status').textContent()).toBe(msg(en, 'status.saved'))
   expect(scripts.length).toBeGreaterThan(0)

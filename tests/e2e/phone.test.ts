@@ -9,35 +9,18 @@
  * is at least 24 px both ways, holds its label inside it, and has nothing lying on it (but an
  * open dialog, panel or menu); tldraw's popovers open above our banners.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { launchBrowser, openOnPhone, waitForBoard, type Person } from '../helpers/browser.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createTmpDir } from '../helpers/tmpDir.ts'
+import { createBoardOver, startServer } from '../helpers/server.ts'
+import { openOnPhone, waitForBoard, type Person } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
+const suite = useBrowserSuite()
+const people = suite.people
 
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
-
-async function phone(name: string, locale: string, url = server.url): Promise<Person> {
-  const p = await openOnPhone(browser, url, name, locale)
+async function phone(name: string, locale: string, url = suite.server.url): Promise<Person> {
+  const p = await openOnPhone(suite.browser, url, name, locale)
   people.push(p)
   return p
 }
@@ -195,17 +178,17 @@ async function drawRectangle(page: Page): Promise<void> {
 describe.each([{ locale: 'en' }, { locale: 'lv' }])('on a 375 px phone in $locale', ({ locale }) => {
   it('the start page, the accessibility statement and the messages for a wrong link fit the screen', async () => {
     const visitor = await phone('', locale)
-    await visitor.page.goto(server.url + '/')
+    await visitor.page.goto(suite.server.url + '/')
     await visitor.page.locator('form').first().waitFor()
     await fits(visitor.page, 'start page')
-    await visitor.page.goto(server.url + '/accessibility')
+    await visitor.page.goto(suite.server.url + '/accessibility')
     await visitor.page.getByTestId('accessibility-statement').waitFor()
     await fits(visitor.page, 'accessibility statement')
-    await visitor.page.goto(`${server.url}/b/AAAAAAAAAAAAAAAA#k=${'A'.repeat(32)}`)
+    await visitor.page.goto(`${suite.server.url}/b/AAAAAAAAAAAAAAAA#k=${'A'.repeat(32)}`)
     await visitor.page.getByTestId('board-not-found').waitFor()
     await fits(visitor.page, 'board not found')
-    const board = await createBoardOver(server.url, 'Wrong key')
-    await visitor.page.goto(`${server.url}/b/${board.id}#k=${'B'.repeat(32)}`)
+    const board = await createBoardOver(suite.server.url, 'Wrong key')
+    await visitor.page.goto(`${suite.server.url}/b/${board.id}#k=${'B'.repeat(32)}`)
     await visitor.page.getByTestId('board-invalid-link').waitFor()
     await fits(visitor.page, 'invalid link')
   })
@@ -213,7 +196,7 @@ describe.each([{ locale: 'en' }, { locale: 'lv' }])('on a 375 px phone in $local
   it('the board, its controls, menus, dialogs and panels fit the screen, with the skip link and "Back to content" too', async () => {
     // Alice starts the board on her phone, so it knows the board's links and shows their QR codes.
     const alice = await phone('Alice', locale)
-    await alice.page.goto(server.url + '/')
+    await alice.page.goto(suite.server.url + '/')
     await alice.page.locator('form input[type="text"]').fill('Library card renewal: citizen journey mapping workshop')
     await alice.page.locator('form button[type="submit"]').tap()
     await waitForBoard(alice.page)
@@ -350,9 +333,9 @@ describe.each([{ locale: 'en' }, { locale: 'lv' }])('on a 375 px phone in $local
 })
 
 it('keys pressed in our dialogs act on the dialog, never on the shape selected on the board', async () => {
-  const board = await createBoardOver(server.url, 'Keys')
+  const board = await createBoardOver(suite.server.url, 'Keys')
   const alice = await phone('Alice', 'en')
-  await alice.page.goto(server.url + board.links.facilitator)
+  await alice.page.goto(suite.server.url + board.links.facilitator)
   await waitForBoard(alice.page)
   // A rectangle just drawn stays selected.
   await alice.page.keyboard.press('r')

@@ -3,37 +3,19 @@
  * lock come and go, the share dialog's QR code is the link, replacing a link disconnects the
  * people on it (and the new link works), and deleting a board sends everyone away.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import jsQR from 'jsqr'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { createBoardOver } from '../helpers/server.ts'
+import { openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 async function person(name: string): Promise<Person> {
-  const p = await openAs(browser, server.url, name)
+  const p = await openAs(suite.browser, suite.server.url, name)
   people.push(p)
   return p
 }
@@ -50,7 +32,7 @@ async function drawRectangle(page: Page, x = 400, y = 300): Promise<void> {
 }
 
 async function open(p: Person, path: string): Promise<void> {
-  await p.page.goto(server.url + path)
+  await p.page.goto(suite.server.url + path)
   await waitForBoard(p.page)
 }
 
@@ -61,7 +43,7 @@ async function decodeQr(page: Page, testId: string): Promise<string | undefined>
 }
 
 it('a view-only person sees the board live but cannot change it through the interface', async () => {
-  const board = await createBoardOver(server.url, 'View only')
+  const board = await createBoardOver(suite.server.url, 'View only')
   const alice = await person('Alice')
   const vera = await person('Vera')
   await open(alice, board.links.facilitator)
@@ -85,7 +67,7 @@ it('a view-only person sees the board live but cannot change it through the inte
 })
 
 it('a participant sees the lock appear and disappear, and draws again after it', async () => {
-  const board = await createBoardOver(server.url, 'Lock')
+  const board = await createBoardOver(suite.server.url, 'Lock')
   const alice = await person('Alice')
   const bob = await person('Bob')
   await open(alice, board.links.facilitator)
@@ -112,7 +94,7 @@ it('a participant sees the lock appear and disappear, and draws again after it',
 
 it("the share dialog shows the three links, and each QR code decodes to its link", async () => {
   const alice = await person('Alice')
-  await alice.page.goto(server.url + '/')
+  await alice.page.goto(suite.server.url + '/')
   await alice.page.getByLabel('Board title').fill('QR codes')
   await alice.page.getByRole('button', { name: 'Create board' }).click()
   await waitForBoard(alice.page)
@@ -133,7 +115,7 @@ it("the share dialog shows the three links, and each QR code decodes to its link
 })
 
 it('replacing the participant link disconnects the people on it, and the new link works', async () => {
-  const board = await createBoardOver(server.url, 'Replace')
+  const board = await createBoardOver(suite.server.url, 'Replace')
   const alice = await person('Alice')
   const bob = await person('Bob')
   // Alice opens her facilitator link on a device that never saw the board: the participant
@@ -153,7 +135,7 @@ it('replacing the participant link disconnects the people on it, and the new lin
 
   // Bob pastes the new link into the same tab (only the fragment changes: no page load).
   const secondLink = await dialog.getByTestId('participant-link').inputValue()
-  expect(secondLink).not.toBe(server.url + board.links.editor)
+  expect(secondLink).not.toBe(suite.server.url + board.links.editor)
   await bob.page.goto(secondLink)
   await closed.waitFor({ state: 'detached', timeout: 10_000 })
   await waitForBoard(bob.page)
@@ -174,7 +156,7 @@ it('replacing the participant link disconnects the people on it, and the new lin
 })
 
 it('deleting a board asks twice, sends the facilitator home with a message and tells the others', async () => {
-  const board = await createBoardOver(server.url, 'To delete')
+  const board = await createBoardOver(suite.server.url, 'To delete')
   const alice = await person('Alice')
   const bob = await person('Bob')
   await open(alice, board.links.facilitator)
@@ -182,10 +164,10 @@ it('deleting a board asks twice, sends the facilitator home with a message and t
   await alice.page.getByTestId('settings-button').click()
   await alice.page.getByTestId('delete-board').click()
   await alice.page.getByTestId('confirm-delete-board').click()
-  await alice.page.waitForURL(server.url + '/')
+  await alice.page.waitForURL(suite.server.url + '/')
   await expect(alice.page.getByTestId('flash').textContent()).resolves.toContain('The board was deleted')
   const closed = bob.page.getByTestId('closed-banner')
   await closed.waitFor({ state: 'visible', timeout: 10_000 })
   await expect(closed.textContent()).resolves.toContain('The facilitator deleted this board.')
-  expect((await fetch(`${server.url}/api/boards/${board.id}`)).status).toBe(404)
+  expect((await fetch(`${suite.server.url}/api/boards/${board.id}`)).status).toBe(404)
 })

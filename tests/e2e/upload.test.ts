@@ -4,32 +4,18 @@
  */
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { KEY_HEADER } from '../../shared/api.ts'
 import { assetSessionPath, assetsPath, type UploadAssetResponse } from '../../shared/assets.ts'
 import { DocKeys } from '../../shared/protocol.ts'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { createBoardOver } from '../helpers/server.ts'
+import { openAs, waitForBoard } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 import { makePng } from '../fixtures/media.ts'
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 /** Width in pixels of each loaded image shape's picture (0 while loading or when refused). */
 function imageWidths(page: Page): Promise<number[]> {
@@ -45,18 +31,18 @@ async function insertImage(page: Page, name: string, buffer: Buffer): Promise<vo
 
 /** The asset records of the board as the server holds them. */
 function assetRecordsOnServer(boardId: string): { id: string; props: { src: string | null; mimeType: string } }[] {
-  const doc = server.server.rooms.loaded(boardId)?.doc
+  const doc = suite.server.server.rooms.loaded(boardId)?.doc
   const entries = (doc?.getArray(DocKeys.records).toJSON() ?? []) as { key: string; val: { typeName?: string } }[]
   return entries.filter((e) => e.val.typeName === 'asset').map((e) => e.val as never)
 }
 
 it('Alice inserts an image, Bob sees it, and the document carries a URL, not the file', async () => {
-  const board = await createBoardOver(server.url, 'Service blueprint')
-  const alice = await openAs(browser, server.url, 'Alice')
-  const bob = await openAs(browser, server.url, 'Bob')
+  const board = await createBoardOver(suite.server.url, 'Service blueprint')
+  const alice = await openAs(suite.browser, suite.server.url, 'Alice')
+  const bob = await openAs(suite.browser, suite.server.url, 'Bob')
   people.push(alice, bob)
-  await alice.page.goto(server.url + board.links.facilitator)
-  await bob.page.goto(server.url + board.links.editor)
+  await alice.page.goto(suite.server.url + board.links.facilitator)
+  await bob.page.goto(suite.server.url + board.links.editor)
   await Promise.all([waitForBoard(alice.page), waitForBoard(bob.page)])
   await expect
     .poll(() => alice.page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 })
@@ -72,9 +58,9 @@ it('Alice inserts an image, Bob sees it, and the document carries a URL, not the
   await expect.poll(() => assetRecordsOnServer(board.id).map((a) => a.props.src)).toEqual([
     expect.stringMatching(/^\/api\/boards\/[A-Za-z0-9_-]{16}\/assets\/[0-9a-f]{64}$/),
   ])
-  const doc = server.server.rooms.loaded(board.id)?.doc
+  const doc = suite.server.server.rooms.loaded(board.id)?.doc
   expect(JSON.stringify(doc?.getArray(DocKeys.records).toJSON())).not.toContain('data:')
-  expect(await readdir(join(dir.path, 'assets', board.id))).toHaveLength(1)
+  expect(await readdir(join(suite.dir.path, 'assets', board.id))).toHaveLength(1)
 
   // Bob's browser loaded it from our server with the cookie it got when opening the board.
   const src = assetRecordsOnServer(board.id)[0]?.props.src ?? ''
@@ -93,18 +79,18 @@ it('Alice inserts an image, Bob sees it, and the document carries a URL, not the
 })
 
 it('someone without a key of the board cannot load its images', async () => {
-  const board = await createBoardOver(server.url, 'Private')
-  const alice = await openAs(browser, server.url, 'Alice')
+  const board = await createBoardOver(suite.server.url, 'Private')
+  const alice = await openAs(suite.browser, suite.server.url, 'Alice')
   people.push(alice)
-  await alice.page.goto(server.url + board.links.editor)
+  await alice.page.goto(suite.server.url + board.links.editor)
   await waitForBoard(alice.page)
   await insertImage(alice.page, 'map.png', makePng(50, 40))
   await expect.poll(() => assetRecordsOnServer(board.id)[0]?.props.src, { timeout: 15_000 }).toMatch(/^\/api\/boards\//)
   const src = assetRecordsOnServer(board.id)[0]?.props.src ?? ''
 
-  const stranger = await openAs(browser, server.url, 'Mallory')
+  const stranger = await openAs(suite.browser, suite.server.url, 'Mallory')
   people.push(stranger)
-  await stranger.page.goto(server.url + '/')
+  await stranger.page.goto(suite.server.url + '/')
   const status = await stranger.page.evaluate((url) => fetch(url).then((r) => r.status), src)
   expect(status).toBe(403)
   // Alice, who has the key, can.
@@ -112,18 +98,18 @@ it('someone without a key of the board cannot load its images', async () => {
 })
 
 it('an SVG shows as a picture but opening its address downloads it instead of running it', async () => {
-  const created = await server.server.boards.create('Icons')
+  const created = await suite.server.server.boards.create('Icons')
   const svg =
     '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><style>rect{fill:#ff0000}</style>' +
     '<rect width="40" height="30"/><script>document.title="ran"</script></svg>'
-  const uploaded = await fetch(server.url + assetsPath(created.record.id), {
+  const uploaded = await fetch(suite.server.url + assetsPath(created.record.id), {
     method: 'POST',
     headers: { [KEY_HEADER]: created.keys.editor },
     body: svg,
   }).then((r) => r.json() as Promise<UploadAssetResponse>)
-  const carol = await openAs(browser, server.url, 'Carol')
+  const carol = await openAs(suite.browser, suite.server.url, 'Carol')
   people.push(carol)
-  await carol.page.goto(server.url + '/')
+  await carol.page.goto(suite.server.url + '/')
   // As an image (what tldraw does): drawn with its styles.
   const pixel = await carol.page.evaluate(
     async ({ session, src, key }) => {
@@ -142,6 +128,6 @@ it('an SVG shows as a picture but opening its address downloads it instead of ru
   )
   expect(pixel).toEqual([255, 0, 0, 255])
   // As a page: the browser downloads it; it never renders (or runs) on our origin.
-  const [download] = await Promise.all([carol.page.waitForEvent('download'), carol.page.goto(server.url + uploaded.src).catch(() => null)])
+  const [download] = await Promise.all([carol.page.waitForEvent('download'), carol.page.goto(suite.server.url + uploaded.src).catch(() => null)])
   expect(download.suggestedFilename()).toBe(`${uploaded.hash}.svg`)
 })

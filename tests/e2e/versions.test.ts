@@ -4,37 +4,19 @@
  * restores it: the participant's screen shows the restored board, and restoring the backup
  * the server saved first brings the change back.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Locator, Page } from 'playwright-core'
-import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
-import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
-import { launchBrowser, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import type { Locator, Page } from 'playwright-core'
+import { createBoardOver } from '../helpers/server.ts'
+import { openAs, waitForBoard, type Person } from '../helpers/browser.ts'
+import { useBrowserSuite } from '../helpers/browserSuite.ts'
 
-let dir: TmpDir
-let server: TestServer
-let browser: Browser
-const people: Person[] = []
-
-beforeAll(async () => {
-  dir = await createTmpDir()
-  server = await startServer(dir.path)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const person of people) {
-    expect(person.outsideRequests).toEqual([])
-    expect(person.pageErrors).toEqual([])
-  }
-  await browser?.close()
-  await server?.close()
-  await dir?.remove()
-})
+const suite = useBrowserSuite()
+const people = suite.people
 
 async function person(name: string, link: string, viewport?: { width: number; height: number }): Promise<Person> {
-  const p = await openAs(browser, server.url, name, viewport)
+  const p = await openAs(suite.browser, suite.server.url, name, viewport)
   people.push(p)
-  await p.page.goto(server.url + link)
+  await p.page.goto(suite.server.url + link)
   await waitForBoard(p.page)
   return p
 }
@@ -74,7 +56,7 @@ function versionRow(dialog: Locator, name: string): Locator {
 }
 
 it('a restored version shows on everyone\'s screen, is previewed read-only first, and can be undone', async () => {
-  const board = await createBoardOver(server.url, 'Versions')
+  const board = await createBoardOver(suite.server.url, 'Versions')
   const alice = await person('Alice', board.links.facilitator)
   const bob = await person('Bob', board.links.editor)
 
@@ -140,7 +122,7 @@ it('a restored version shows on everyone\'s screen, is previewed read-only first
 })
 
 it('a version downloads as a tldraw file, and on a phone the versions are in the Session menu', async () => {
-  const board = await createBoardOver(server.url, 'Phone versions')
+  const board = await createBoardOver(suite.server.url, 'Phone versions')
   const alice = await person('Alice', board.links.facilitator, { width: 375, height: 740 })
   await alice.page.getByTestId('session-menu-toggle').click()
   await alice.page.getByTestId('versions-button').click()

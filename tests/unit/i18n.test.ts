@@ -3,7 +3,7 @@
  *
  * 1. Italian, Spanish and Latvian have every key of the English catalog (en.ts with its
  *    journey, export and a11y parts), none empty, none left in English but names and formats,
- *    and each with the same `{placeholders}` as the English.
+ *    and each with the same `{name}` slots as the English.
  * 2. The journey labels that templates write onto a board and that the server's reports use
  *    (shared/journey/labels.*.ts) are complete in every language, and the client's catalogs
  *    use the very same words.
@@ -35,14 +35,14 @@ const OTHER_LOCALES = LOCALES.filter((locale) => locale !== 'en')
 const english: Record<string, string> = en
 const englishKeys = Object.keys(english)
 
-/** The distinct `{name}` placeholders of a message, sorted. */
-function placeholders(text: string): string[] {
+/** The distinct `{name}` slots of a message, sorted. */
+function slotsOf(text: string): string[] {
   return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''))].sort()
 }
 
 /**
  * Messages that may read the same as the English: product names, formats, paper sizes, a
- * pure placeholder pattern, and words that are the same in that language.
+ * pure slot pattern, and words that are the same in that language.
  */
 const SAME_AS_ENGLISH: Record<(typeof OTHER_LOCALES)[number], RegExp> = {
   it: /^(Co-design Board|PDF|A4|A3|Markdown \(\.md\)|\{stage\}, \{lane\}|Idea|Area|Timer|Report|File|Service blueprint)$/,
@@ -96,11 +96,11 @@ describe.each(OTHER_LOCALES)('the %s catalog', (locale) => {
     expect(Object.keys(catalog).filter((key) => !(key in english))).toEqual([])
   })
 
-  it('keeps the same {placeholders} as the English', () => {
+  it('keeps the same {name} slots as the English', () => {
     const mismatched = englishKeys
       .filter((key) => typeof catalog[key] === 'string')
-      .filter((key) => placeholders(catalog[key] ?? '').join(',') !== placeholders(english[key] ?? '').join(','))
-      .map((key) => `${key}: en {${placeholders(english[key] ?? '').join('}, {')}} / ${locale} "${catalog[key]}"`)
+      .filter((key) => slotsOf(catalog[key] ?? '').join(',') !== slotsOf(english[key] ?? '').join(','))
+      .map((key) => `${key}: en {${slotsOf(english[key] ?? '').join('}, {')}} / ${locale} "${catalog[key]}"`)
     expect(mismatched).toEqual([])
   })
 
@@ -113,11 +113,11 @@ describe.each(OTHER_LOCALES)('the %s catalog', (locale) => {
 describe('the journey labels written onto boards and into reports', () => {
   const labelKeys = Object.keys(JOURNEY_LABELS_EN) as JourneyLabelKey[]
 
-  it.each(OTHER_LOCALES)('are complete in %s: every key, none empty, same placeholders, no extra key', (locale) => {
+  it.each(OTHER_LOCALES)('are complete in %s: every key, none empty, same slots, no extra key', (locale) => {
     const table: Record<string, string> = JOURNEY_LABEL_TABLES[locale]
     expect(labelKeys.filter((key) => typeof table[key] !== 'string' || table[key].trim() === '')).toEqual([])
     expect(Object.keys(table).filter((key) => !(key in JOURNEY_LABELS_EN))).toEqual([])
-    expect(labelKeys.filter((key) => placeholders(table[key] ?? '').join(',') !== placeholders(JOURNEY_LABELS_EN[key]).join(','))).toEqual([])
+    expect(labelKeys.filter((key) => slotsOf(table[key] ?? '').join(',') !== slotsOf(JOURNEY_LABELS_EN[key]).join(','))).toEqual([])
   })
 
   it.each(OTHER_LOCALES)('are the words the %s interface uses, so a template and its report agree', (locale) => {

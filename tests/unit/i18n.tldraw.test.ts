@@ -1,7 +1,7 @@
 /**
  * Our Latvian translation of tldraw's own interface (client/i18n/tldraw/lv.json) covers every
  * key of tldraw's default English in the installed version, with no empty string, the same
- * `{placeholders}`, and nothing left in English but names and formats that read the same.
+ * `{name}` slots, and nothing left in English but names and formats that read the same.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -18,7 +18,7 @@ const latvian: Record<string, string> = lv
 /** Strings that are the same in Latvian: file formats, percentages, product names. */
 const SAME_IN_LATVIAN = /^(JSON|PNG|SVG|URL|Video|Discord|GitHub|Twitter|\d+%)$/
 
-function placeholders(text: string): string[] {
+function slotsOf(text: string): string[] {
   return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort()
 }
 
@@ -34,9 +34,9 @@ describe("the Latvian translation of tldraw's interface", () => {
     expect(Object.entries(latvian).filter(([, text]) => text.trim() === '').map(([key]) => key)).toEqual([])
   })
 
-  it('keeps the same placeholders as the English', () => {
+  it('keeps the same {name} slots as the English', () => {
     const mismatched = Object.keys(english).filter(
-      (key) => placeholders(english[key] ?? '').join(',') !== placeholders(latvian[key] ?? '').join(','),
+      (key) => slotsOf(english[key] ?? '').join(',') !== slotsOf(latvian[key] ?? '').join(','),
     )
     expect(mismatched).toEqual([])
   })

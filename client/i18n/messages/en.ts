@@ -1,6 +1,6 @@
 /**
  * English: the reference language. Every other language has exactly these keys.
- * `{name}` placeholders are filled by `t(key, { name })`.
+ * `{name}` slots are filled by `t(key, { name })`.
  */
 import { enJourney } from './en.journey.ts'
 import { enExport } from './en.export.ts'

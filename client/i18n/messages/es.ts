@@ -1,6 +1,6 @@
 /**
  * Spanish. Every key of the English catalog (en.ts with its journey, export and a11y parts);
- * tests/unit/i18n.test.ts fails on any key missing, empty or with other `{placeholders}`.
+ * tests/unit/i18n.test.ts fails on any key missing, empty or with other `{name}` slots.
  *
  * Register: "tú", consistently, in plain and inclusive language ("la persona facilitadora",
  * "la ciudadanía", "las personas participantes"). Terms: board = pizarra, card = tarjeta,

@@ -1,6 +1,6 @@
 /**
  * Italian. Every key of the English catalog (en.ts with its journey, export and a11y parts);
- * tests/unit/i18n.test.ts fails on any key missing, empty or with other `{placeholders}`.
+ * tests/unit/i18n.test.ts fails on any key missing, empty or with other `{name}` slots.
  *
  * Register: "tu", as modern Italian public-service interfaces do (Designers Italia), in
  * plain language. Terms: board = lavagna, card = scheda, note (tldraw) = post-it,

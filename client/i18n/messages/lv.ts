@@ -1,6 +1,6 @@
 /**
  * Latvian. Every key of the English catalog (en.ts with its journey, export and a11y parts);
- * tests/unit/i18n.test.ts fails on any key missing, empty or with other `{placeholders}`.
+ * tests/unit/i18n.test.ts fails on any key missing, empty or with other `{name}` slots.
  *
  * Register: the polite plural "jūs" (Izvēlieties, Pievienojiet...), as Latvian public
  * services use, in plain language. A `{name}` is never put where Latvian would inflect it
