@@ -134,6 +134,14 @@ function geo(id: string, overrides: Partial<TLShape> = {}, props: Record<string,
 const wavePoint = (i: number) => ({ x: i * 3, y: Math.round(40 * Math.sin(i / 8)), z: 0.5 })
 const wave = (n: number) => Array.from({ length: n }, (_, i) => wavePoint(i))
 
+/** Draws `shape:stroke` as the draw tool does: one more point per frame, up to `points` (nothing delivered). */
+function drawPointByPoint(person: { store: { put(records: TLRecord[]): void }; frame(): void }, points: number): void {
+  for (let n = 1; n <= points; n++) {
+    person.store.put([draw('shape:stroke', wave(n))])
+    person.frame()
+  }
+}
+
 /** A draw shape as tldraw 5's draw tool writes it: `points` in one free segment. */
 function draw(id: string, points: { x: number; y: number; z: number }[], isComplete = false, props: Record<string, unknown> = {}): TLDrawShape {
   return {
@@ -468,12 +476,7 @@ describe('bindStoreToYDoc', () => {
 
     it('rewrite the records entry whole when another field changes, then go back to splicing the stroke', () => {
       const { alice, bob, deliver } = createPair()
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      for (let n = 2; n <= 300; n++) {
-        alice.store.put([draw('shape:stroke', wave(n))])
-        alice.frame()
-      }
+      drawPointByPoint(alice, 300)
       deliver()
       alice.store.put([draw('shape:stroke', wave(301), false, { isClosed: true, color: 'red' })])
       alice.frame()
@@ -533,12 +536,7 @@ describe('bindStoreToYDoc', () => {
       alice.doc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin !== NET) offline.push(update)
       })
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      for (let n = 2; n <= 50; n++) {
-        alice.store.put([draw('shape:stroke', wave(n))])
-        alice.frame()
-      }
+      drawPointByPoint(alice, 50)
       drop() // the network carried none of it
       // Bob reconnects to Alice's state as y-websocket's sync step 2 would bring it.
       Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc, Y.encodeStateVector(bob.doc)), NET)
@@ -584,12 +582,7 @@ describe('bindStoreToYDoc', () => {
       // Yjs orders concurrent writes of a records entry by client id: both orders are tried.
       for (const clientIds of [[1, 2], [2, 1]] as [number, number][]) {
         const { alice, bob, deliver } = createPair(clientIds)
-        alice.store.put([draw('shape:stroke', wave(1))])
-        alice.frame()
-        for (let n = 2; n <= 200; n++) {
-          alice.store.put([draw('shape:stroke', wave(n))])
-          alice.frame()
-        }
+        drawPointByPoint(alice, 200)
         deliver()
         // Bob recolours the stroke while Alice lifts the pen; neither hears of the other first.
         bob.store.put([withProps(bob.store, 'shape:stroke', { color: 'blue' })])
@@ -610,12 +603,7 @@ describe('bindStoreToYDoc', () => {
 
     it("someone's edit pending when the stroke's completion arrives leaves it complete, with every point", () => {
       const { alice, bob, deliver } = createPair()
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      for (let n = 2; n <= 50; n++) {
-        alice.store.put([draw('shape:stroke', wave(n))])
-        alice.frame()
-      }
+      drawPointByPoint(alice, 50)
       deliver()
       bob.frame()
       // Bob recolours the stroke; before his next frame, Alice's completion reaches him.
@@ -636,12 +624,7 @@ describe('bindStoreToYDoc', () => {
       // Yjs orders concurrent writes of a records entry by client id: both orders are tried.
       for (const clientIds of [[1, 2], [2, 1]] as [number, number][]) {
         const { alice, bob, deliver, drop } = createPair(clientIds)
-        alice.store.put([draw('shape:stroke', wave(1))])
-        alice.frame()
-        for (let n = 2; n <= 100; n++) {
-          alice.store.put([draw('shape:stroke', wave(n))])
-          alice.frame()
-        }
+        drawPointByPoint(alice, 100)
         deliver()
         // Alice's connection drops: she draws on and lifts the pen; Bob nudges the stroke.
         for (let n = 101; n <= 400; n++) {
@@ -677,12 +660,7 @@ describe('bindStoreToYDoc', () => {
 
     it("undoing an edit of someone else's stroke being drawn never writes into that stroke", () => {
       const { alice, bob, deliver } = createPair([2, 1])
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      for (let n = 2; n <= 50; n++) {
-        alice.store.put([draw('shape:stroke', wave(n))])
-        alice.frame()
-      }
+      drawPointByPoint(alice, 50)
       deliver()
       const before = bob.store.get(id('shape:stroke')) as TLDrawShape
       bob.store.put([withProps(bob.store, 'shape:stroke', { color: 'blue' })])
@@ -743,12 +721,7 @@ describe('bindStoreToYDoc', () => {
 
     it('a stroke holding an embed (from a raw client) is replaced by the next frame, not spliced off by one', () => {
       const { alice, bob, deliver } = createPair()
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      for (let n = 2; n <= 20; n++) {
-        alice.store.put([draw('shape:stroke', wave(n))])
-        alice.frame()
-      }
+      drawPointByPoint(alice, 20)
       deliver()
       // Not our client: an embed counts in the text's positions but not in its toString().
       const raw = new Y.Doc()
