@@ -9,6 +9,7 @@ import { createLog } from './log.ts'
 import { createServer } from './createServer.ts'
 import { createSqliteDocumentStore } from './storage/SqliteDocumentStore.ts'
 import { createLowdbRegistry } from './storage/LowdbRegistry.ts'
+import { StorageError } from './storage/DocumentStore.ts'
 
 async function main(): Promise<void> {
   let config
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Co-design Board could not start: ${error instanceof Error ? error.stack : String(error)}\n`)
+  // A storage problem is said plainly (e.g. a second server started on the same data folder);
+  // anything else is a bug, shown with its stack.
+  const cause = error instanceof StorageError && error.cause instanceof Error ? `: ${error.cause.message}` : ''
+  const text = error instanceof StorageError ? `${error.message}${cause}` : error instanceof Error ? error.stack : String(error)
+  process.stderr.write(`Co-design Board could not start: ${text}\n`)
   process.exit(1)
 })

@@ -31,9 +31,12 @@ export interface DocumentStore {
   load(boardId: string): Promise<StoredEntry[]>
   /** Resolves with the entry's seq once it is durable. */
   append(boardId: string, update: Uint8Array): Promise<number>
-  /** Replace entries with seq <= upTo by `merged` (which must contain all of them). */
-  compact(boardId: string, merged: Uint8Array, upTo: number): Promise<void>
-  /** Bytes currently stored for the board (for the size limit and for compaction policy). */
+  /**
+   * Replace entries with seq <= upTo by `merged` (which must contain all of them). Resolves with
+   * the bytes the merged state takes in storage (a store may compress it).
+   */
+  compact(boardId: string, merged: Uint8Array, upTo: number): Promise<number>
+  /** Bytes currently stored for the board, as stored (compressed where the store compresses). */
   size(boardId: string): Promise<{ entries: number; bytes: number }>
   /** Stores a version durably; `id` is unique per board (the caller makes it). */
   saveSnapshot(boardId: string, meta: Omit<SnapshotMeta, 'bytes'>, state: Uint8Array): Promise<SnapshotMeta>

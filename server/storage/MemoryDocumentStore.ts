@@ -50,6 +50,7 @@ export function createMemoryDocumentStore(): DocumentStore {
       const board = boardOf(boardId)
       board.entries = [{ seq: upTo, update: merged.slice() }, ...board.entries.filter((entry) => entry.seq > upTo)]
       board.nextSeq = Math.max(board.nextSeq, upTo + 1)
+      return merged.byteLength
     },
 
     async size(boardId) {

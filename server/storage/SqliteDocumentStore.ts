@@ -1,7 +1,8 @@
 /**
- * The board-document store on SQLite (better-sqlite3): one table of Yjs updates keyed by
- * (board, seq), in WAL mode with `synchronous=FULL` so that a committed transaction survives
- * kill -9 and power loss.
+ * The board-document store: each board's updates appended to an update log of our own
+ * (updateLog.ts: one sequential write and one fdatasync per group commit), and its compacted
+ * state, compressed, and its versions in SQLite (better-sqlite3, WAL mode, `synchronous=FULL`).
+ * Both survive kill -9 and power loss once a call resolves.
  *
  * The database lives in a worker thread (sqliteWorker.ts): a commit's fsync takes tens of
  * milliseconds on a busy disk, and on the main thread it would hold up every edit and cursor
@@ -15,16 +16,23 @@
  * append made before it; a `delete` is not undone by an append queued before it).
  */
 import { createRequire } from 'node:module'
+import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { DocumentStore, SnapshotMeta, StoredEntry } from './DocumentStore.ts'
 import { StorageError } from './DocumentStore.ts'
-import type { WorkerFailure, WorkerRequest, WorkerResponse, WorkerSetup } from './sqliteProtocol.ts'
+import type { OpenedInfo, WorkerFailure, WorkerRequest, WorkerResponse, WorkerSetup } from './sqliteProtocol.ts'
 
 /** The part of a pino logger the store uses. */
 export interface StoreLog {
+  info?(obj: object, msg: string): void
   warn(obj: object, msg: string): void
   error(obj: object, msg: string): void
+}
+
+/** The update log's folder beside the database: `boards.sqlite` -> `boards-log`. */
+export function logFolderFor(file: string): string {
+  return path.join(path.dirname(file), `${path.basename(file, path.extname(file))}-log`)
 }
 
 export interface SqliteDocumentStoreOptions {
@@ -37,18 +45,22 @@ export interface SqliteDocumentStoreOptions {
   groupCommitMs?: number
   /** Appends waiting with this many bytes between them are committed without waiting longer. */
   groupCommitBytes?: number
+  /** Size of the update log's segments (for tests; updateLog.ts SEGMENT_BYTES by default). */
+  logSegmentBytes?: number
   log?: StoreLog
 }
 
 export interface SqliteDocumentStore extends DocumentStore {
   /** Counters since the store was opened: transactions that committed appends, and appends. */
   stats(): { commits: number; appends: number }
+  /** The update log's segments and their bytes on disk. */
+  logStats(): Promise<{ segments: number; bytes: number }>
 }
 
 /**
- * The default commit window. Every commit costs whole pages whatever it holds (the last page
- * of each board it touches, rewritten, and the kernel counts 4 KiB per page-cache page it
- * dirties), so committing several updates at once writes far less than one commit each. The
+ * The default commit window. Every commit costs at least a whole page whatever it holds (the
+ * log's last 4 KiB page-cache page, dirtied again after each fsync, is written whole), so
+ * committing several updates at once writes far less than one commit each. The
  * price: an edit is acknowledged ("All changes saved") up to this much later. Nothing
  * acknowledged is at risk: the server acknowledges only committed, fsynced updates, and
  * clients resend what was not acknowledged when they reconnect.
@@ -92,9 +104,11 @@ export async function createSqliteDocumentStore({
   file,
   groupCommitMs = DEFAULT_GROUP_COMMIT_MS,
   groupCommitBytes = DEFAULT_GROUP_COMMIT_BYTES,
+  logSegmentBytes,
   log,
 }: SqliteDocumentStoreOptions): Promise<SqliteDocumentStore> {
-  const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { file } satisfies WorkerSetup })
+  const setup: WorkerSetup = { file, logFolder: logFolderFor(file), ...(logSegmentBytes ? { logSegmentBytes } : {}) }
+  const worker = new Worker(WORKER_BOOT, { eval: true, workerData: setup })
   // The thread holds the process open only while it owes an answer (see request()).
   worker.unref()
 
@@ -124,10 +138,13 @@ export async function createSqliteDocumentStore({
   worker.on('exit', (code) => fail(new Error(`the storage worker exited with code ${code}`)))
 
   try {
-    const { journalMode } = (await opened) as { journalMode: string }
+    const { journalMode, recovered, torn } = (await opened) as OpenedInfo
     // Some file systems (network mounts) cannot hold the WAL index; the store still works in
     // rollback-journal mode, only slower, so this is worth a warning and not a refusal.
     if (journalMode !== 'wal') log?.warn({ file, mode: journalMode }, 'SQLite could not use WAL mode')
+    // Expected after a crash or a failed write: the cut part was never acknowledged.
+    for (const segment of torn) log?.warn(segment, 'the update log ended in a partly written frame; it was left out')
+    if (recovered.updates > 0) log?.info?.(recovered, 'update log folded into the database')
   } catch (error) {
     await worker.terminate()
     throw error
@@ -238,7 +255,7 @@ export async function createSqliteDocumentStore({
     },
 
     async compact(boardId, merged, upTo) {
-      return ordered<undefined>({ op: 'compact', boardId, merged, upTo })
+      return ordered<number>({ op: 'compact', boardId, merged, upTo })
     },
 
     async size(boardId) {
@@ -247,8 +264,8 @@ export async function createSqliteDocumentStore({
 
     async saveSnapshot(boardId, meta, state) {
       ensureOpen()
-      await request<undefined>({ op: 'saveSnapshot', boardId, meta, state })
-      return { ...meta, bytes: state.byteLength }
+      const bytes = await request<number>({ op: 'saveSnapshot', boardId, meta, state })
+      return { ...meta, bytes }
     },
 
     async listSnapshots(boardId) {
@@ -280,6 +297,11 @@ export async function createSqliteDocumentStore({
 
     stats() {
       return { commits, appends }
+    },
+
+    async logStats() {
+      ensureOpen()
+      return request<{ segments: number; bytes: number }>({ op: 'logStats' })
     },
   }
 }

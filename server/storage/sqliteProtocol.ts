@@ -6,7 +6,21 @@ import type { SnapshotMeta } from './DocumentStore.ts'
 
 /** What the worker is started with (`workerData`). */
 export interface WorkerSetup {
+  /** The SQLite database: boards' compacted states, their versions. */
   file: string
+  /** The update log's folder (updateLog.ts). */
+  logFolder: string
+  /** Size at which the log starts a new segment (updateLog.ts SEGMENT_BYTES by default). */
+  logSegmentBytes?: number
+}
+
+/** What opening found (the answer to id 0). */
+export interface OpenedInfo {
+  journalMode: string
+  /** Boards and records the update log held from the last run, now folded into the database. */
+  recovered: { boards: number; updates: number }
+  /** Segments whose end was cut short: a crash while writing, or a write that failed. */
+  torn: { segment: string; at: number; size: number }[]
 }
 
 /** One request; answered by a response with the same id, in the order requests were posted. */
@@ -19,6 +33,7 @@ export type WorkerRequest = { id: number } & (
   | { op: 'listSnapshots'; boardId: string }
   | { op: 'loadSnapshot'; boardId: string; snapshotId: string }
   | { op: 'delete'; boardId: string }
+  | { op: 'logStats' }
   | { op: 'close' }
 )
 
@@ -31,5 +46,5 @@ export interface WorkerFailure {
   causeCode?: string
 }
 
-/** Id 0 answers the opening of the database (value: `{ journalMode }`). */
+/** Id 0 answers the opening of the database (value: OpenedInfo). */
 export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WorkerFailure }

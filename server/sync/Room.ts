@@ -107,7 +107,10 @@ export class Room {
   private logEntriesSinceCompaction = 0
   /** Accepted and not committed yet: counted against the size limit already. */
   private uncommittedBytes = 0
+  /** The last compacted state's size as a Yjs update (what the size limit counts)... */
   private compactedBytes = 0
+  /** ...and as stored (compressed), for the compaction policy. */
+  private compactedStoredBytes = 0
   private compacting: Promise<void> | undefined
   private storageFailed = false
   /** Whether the document changed since the last version was saved. */
@@ -154,6 +157,8 @@ export class Room {
       room.lastCommittedSeq = Math.max(room.lastCommittedSeq, entry.seq)
       room.compactedBytes += entry.update.byteLength
     }
+    // Until the first compaction, as if stored uncompressed: compacts sooner, never later.
+    room.compactedStoredBytes = room.compactedBytes
     room.savedStateVector = Y.encodeStateVector(room.doc)
     // Only a facilitator's connection may run the session (vote, timer); anyone else's change
     // to it is written back. Server-side origins (load, restore) are trusted.
@@ -195,7 +200,7 @@ export class Room {
     return this.connections.size
   }
 
-  /** Bytes the board occupies in storage (compacted state plus log). */
+  /** The board's size for its limit: its compacted state plus its log, uncompressed. */
   get storedBytes(): number {
     return this.compactedBytes + this.logBytesSinceCompaction + this.uncommittedBytes
   }
@@ -452,10 +457,17 @@ export class Room {
 
   private maybeCompact(): void {
     if (this.compacting || this.destroyed) return
-    // Half the compacted state, not all of it: with the board open the stored document stays
-    // under 1.5x its state (plus one entry) instead of 2x, for one more compaction per cycle.
+    // The stored document (compressed state plus log) may grow to the state's own size, or to
+    // 1.5x where the state hardly compresses. Compaction writes the compressed state, so with
+    // the usual 10-20x compression the log may run to almost a whole state between two
+    // compactions, and they cost little: the bytes written stay close to the edits' own.
+    const threshold = Math.max(
+      this.limits.compactionMinBytes,
+      this.compactedBytes / 2,
+      this.compactedBytes - this.compactedStoredBytes,
+    )
     const grown =
-      this.logBytesSinceCompaction > Math.max(this.limits.compactionMinBytes, this.compactedBytes / 2) ||
+      this.logBytesSinceCompaction > threshold ||
       this.logEntriesSinceCompaction > COMPACTION_MAX_ENTRIES
     if (grown) void this.compact()
   }
@@ -467,6 +479,8 @@ export class Room {
    */
   compact(): Promise<void> {
     if (this.compacting) return this.compacting
+    // A destroyed room's board may be deleted meanwhile: compacting would store it again.
+    if (this.destroyed) return Promise.resolve()
     const upTo = this.lastCommittedSeq
     if (upTo === 0 || this.logEntriesSinceCompaction === 0) return Promise.resolve()
     const merged = Y.encodeStateAsUpdate(this.doc)
@@ -476,12 +490,13 @@ export class Room {
     let compacted = false
     this.compacting = this.store
       .compact(this.boardId, merged, upTo)
-      .then(() => {
+      .then((storedBytes) => {
         compacted = true
         this.compactedBytes = merged.byteLength
+        this.compactedStoredBytes = storedBytes
         this.logBytesSinceCompaction -= bytesAtStart
         this.logEntriesSinceCompaction -= entriesAtStart
-        this.log.debug({ board: this.boardId, upTo, bytes: merged.byteLength }, 'compacted')
+        this.log.debug({ board: this.boardId, upTo, bytes: merged.byteLength, storedBytes }, 'compacted')
       })
       .catch((error: unknown) => {
         this.log.error({ board: this.boardId, err: error }, 'compaction failed; the log is kept as it was')

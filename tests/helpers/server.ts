@@ -8,6 +8,7 @@ import { createServer, type AppServer } from '../../server/createServer.ts'
 import { loadConfig, type Config } from '../../server/config.ts'
 import { createLog } from '../../server/log.ts'
 import { createSqliteDocumentStore } from '../../server/storage/SqliteDocumentStore.ts'
+import type { DocumentStore } from '../../server/storage/DocumentStore.ts'
 import { createLowdbRegistry } from '../../server/storage/LowdbRegistry.ts'
 import type { CreateBoardResponse } from '../../shared/api.ts'
 import { keyFromHash } from '../../shared/ids.ts'
@@ -19,6 +20,8 @@ export type TestServer = {
   port: number
   server: AppServer
   dataDir: string
+  /** The server's document store (to see what it stored). */
+  store: DocumentStore
   close(): Promise<void>
 }
 
@@ -36,7 +39,7 @@ export async function startServer(
   const registry = await createLowdbRegistry({ file: path.join(dataDir, 'registry.json') })
   const server = createServer({ config, store, registry, log })
   const listening = await server.listen(port, '127.0.0.1')
-  return { url: listening.url, port: listening.port, server, dataDir, close: () => server.close() }
+  return { url: listening.url, port: listening.port, server, dataDir, store, close: () => server.close() }
 }
 
 export type ChildServer = {

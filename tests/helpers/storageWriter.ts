@@ -7,21 +7,22 @@
  * Every update sets one key (`k0`, `k1`, ...) of the map `keys`, so the test can tell from the
  * stored state which acknowledged updates survived.
  *
- * Usage: node --import tsx tests/helpers/storageWriter.ts <file> <board id> <seed>
+ * Usage: node --import tsx tests/helpers/storageWriter.ts <file> <board id> <seed> [log segment bytes]
+ * (small segments make the kill land while the update log starts and removes segments too)
  */
 import * as Y from 'yjs'
 import { createSqliteDocumentStore } from '../../server/storage/SqliteDocumentStore.ts'
 import { mergeEntries } from '../../server/storage/compaction.ts'
 import { seededRandom } from './seededRandom.ts'
 
-const [file, boardId, seedText] = process.argv.slice(2)
+const [file, boardId, seedText, segmentText] = process.argv.slice(2)
 if (!file || !boardId || !seedText) {
   process.stderr.write('usage: storageWriter.ts <file> <board id> <seed>\n')
   process.exit(2)
 }
 
 const random = seededRandom(Number(seedText))
-const store = await createSqliteDocumentStore({ file })
+const store = await createSqliteDocumentStore({ file, ...(segmentText ? { logSegmentBytes: Number(segmentText) } : {}) })
 const doc = new Y.Doc()
 const keys = doc.getMap<string>('keys')
 const updates: Uint8Array[] = []

@@ -1,8 +1,6 @@
 /**
  * The sync server against real y-websocket clients over real sockets, with real storage.
  */
-import path from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -274,22 +272,18 @@ describe('the stored log', () => {
     const room = server.server.rooms.loaded(board.id)
     if (!room) throw new Error('the board is loaded')
     const stateBytes = Y.encodeStateAsUpdate(room.doc).byteLength
-    const stored = () => {
-      const db = new Database(path.join(dir.path, 'boards.sqlite'), { readonly: true })
-      try {
-        return db
-          .prepare<[string], { entries: number; bytes: number }>(
-            'SELECT COUNT(*) AS entries, COALESCE(SUM(LENGTH(data)), 0) AS bytes FROM board_updates WHERE board_id = ?',
-          )
-          .get(board.id)!
-      } finally {
-        db.close()
-      }
-    }
+    // What the store holds of the board: its compacted state (compressed) and its log.
+    let stored = await server.store.size(board.id)
     // Once everything is committed, a log past the threshold is always compacted (even when
-    // its last commits arrived while a compaction ran): the state plus at most the threshold.
+    // its last commits arrived while a compaction ran): at most the state's size in all.
     const bound = stateBytes + 4096
-    await waitFor(() => stored().bytes <= bound, { message: `stored document within ${bound} bytes` })
-    expect(stored().entries).toBeLessThan(10 * batch)
+    await waitFor(
+      async () => {
+        stored = await server.store.size(board.id)
+        return stored.bytes <= bound
+      },
+      { message: `stored document within ${bound} bytes` },
+    )
+    expect(stored.entries).toBeLessThan(10 * batch)
   })
 })

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { StorageError, type DocumentStore, type StoredEntry } from '../../server/storage/DocumentStore.ts'
 import { createMemoryDocumentStore } from '../../server/storage/MemoryDocumentStore.ts'
-import { createSqliteDocumentStore, type StoreLog } from '../../server/storage/SqliteDocumentStore.ts'
+import { createSqliteDocumentStore } from '../../server/storage/SqliteDocumentStore.ts'
 import { mergeEntries } from '../../server/storage/compaction.ts'
 import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
 
@@ -166,8 +166,9 @@ export function describeDocumentStoreContract(name: string, open: () => Promise<
       expect(await store.size('board-1')).toEqual({ entries: 8, bytes })
 
       const { merged, upTo } = mergeEntries(await store.load('board-1'))
-      await store.compact('board-1', merged, upTo)
-      expect(await store.size('board-1')).toEqual({ entries: 1, bytes: merged.byteLength })
+      const stored = await store.compact('board-1', merged, upTo)
+      expect(stored).toBeGreaterThan(0)
+      expect(await store.size('board-1')).toEqual({ entries: 1, bytes: stored })
     })
 
     it('deletes every entry of a board and nothing of another', async () => {
@@ -320,31 +321,46 @@ describe('SqliteDocumentStore', () => {
   })
 
   it('rejects every append of a commit that failed, and keeps working afterwards', async () => {
-    const logged: { obj: object; msg: string }[] = []
-    const log: StoreLog = { warn: () => {}, error: (obj, msg) => logged.push({ obj, msg }) }
-    const store = await createSqliteDocumentStore({ file, log })
-    // Another connection makes inserts for one board fail, as a full disk would fail them all.
-    const saboteur = new Database(file)
-    saboteur.exec(`
-      CREATE TRIGGER refuse_poisoned BEFORE INSERT ON board_log
-      WHEN NEW.key >> 32 = (SELECT num FROM board_numbers WHERE board_id = 'poisoned')
-      BEGIN SELECT RAISE(ABORT, 'refused'); END
-    `)
-    saboteur.close()
-    const [poisoned, healthy] = editedDocument(2).updates as [Uint8Array, Uint8Array]
-
-    const results = await Promise.allSettled([store.append('poisoned', poisoned), store.append('healthy', healthy)])
-
-    for (const result of results) {
-      expect(result.status).toBe('rejected')
-      const reason = (result as PromiseRejectedResult).reason as StorageError
-      expect(reason).toBeInstanceOf(StorageError)
-      expect(reason.code).toBe('io')
-    }
-    expect(logged.map((entry) => entry.msg)).toEqual(['group commit failed'])
-    expect(await store.load('healthy')).toEqual([])
-    expect(await store.append('healthy', healthy)).toBe(1)
-    await store.close()
+    // A full disk, for real: the store runs in a process whose files may not grow past 128 KB
+    // (`ulimit -f`; Node ignores the SIGXFSZ that comes with it), and one commit holds an
+    // update too large for that, with another board's update beside it.
+    const storeModule = path.resolve(import.meta.dirname, '../../server/storage/SqliteDocumentStore.ts')
+    const script = `
+      import { randomBytes } from 'node:crypto'
+      const { createSqliteDocumentStore } = await import(${JSON.stringify(storeModule)})
+      const logged = []
+      const log = { warn: () => {}, error: (obj, msg) => logged.push(msg) }
+      const store = await createSqliteDocumentStore({ file: ${JSON.stringify(file)}, log })
+      const results = await Promise.allSettled([
+        store.append('poisoned', randomBytes(200 * 1024)),
+        store.append('healthy', new Uint8Array([7, 7, 7])),
+      ])
+      const out = {
+        results: results.map((r) => r.status === 'rejected' ? { rejected: r.reason.name, code: r.reason.code } : { fulfilled: r.value }),
+        logged,
+        loaded: await store.load('healthy'),
+        again: await store.append('healthy', new Uint8Array([7, 7, 7])),
+      }
+      await store.close()
+      const reopened = await createSqliteDocumentStore({ file: ${JSON.stringify(file)} })
+      out.reopened = { healthy: (await reopened.load('healthy')).map((e) => e.seq), poisoned: (await reopened.load('poisoned')).length }
+      await reopened.close()
+      console.log(JSON.stringify(out))
+    `
+    const { stdout } = await promisify(execFile)(
+      'bash',
+      ['-c', 'ulimit -f 128 && exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script],
+      { cwd: path.resolve(import.meta.dirname, '../..'), timeout: 30_000 },
+    )
+    const out = JSON.parse(stdout.trim()) as Record<string, unknown>
+    expect(out.results).toEqual([
+      { rejected: 'StorageError', code: 'io' },
+      { rejected: 'StorageError', code: 'io' },
+    ])
+    expect(out.logged).toEqual(['group commit failed'])
+    expect(out.loaded).toEqual([])
+    expect(out.again).toBe(1)
+    expect(out.reopened).toEqual({ healthy: [1], poisoned: 0 })
   })
 
   it('opens a file of the previous layout (version 2) with every entry, seqs continuing', async () => {
@@ -376,6 +392,69 @@ describe('SqliteDocumentStore', () => {
     reader.close()
     expect(rows).toHaveLength(9)
     expect(rows[0]).toEqual({ board_id: 'board-a', seq: 10 })
+  })
+
+  it('opens a file of layout 3 (state and versions stored plain, in the log) and compacts it compressed', async () => {
+    const { doc, updates } = editedDocument(30)
+    const { merged, upTo } = mergeEntries(updates.slice(0, 20).map((update, i) => ({ seq: i + 1, update })))
+    const old = new Database(file)
+    old.exec(`
+      CREATE TABLE board_numbers (num INTEGER PRIMARY KEY, board_id TEXT NOT NULL UNIQUE);
+      CREATE TABLE board_log (key INTEGER PRIMARY KEY, data BLOB NOT NULL);
+      CREATE TABLE board_snapshots (board_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL,
+        auto INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (board_id, id));
+      CREATE VIEW board_updates AS SELECT n.board_id AS board_id, l.key - n.num * 4294967296 AS seq, l.data AS data
+        FROM board_numbers n JOIN board_log l ON l.key BETWEEN n.num * 4294967296 AND n.num * 4294967296 + 4294967295;
+      INSERT INTO board_numbers (num, board_id) VALUES (1, 'board-1');
+    `)
+    const insert = old.prepare('INSERT INTO board_log (key, data) VALUES (?, ?)')
+    insert.run(4294967296 + upTo, merged)
+    updates.slice(20).forEach((update, i) => insert.run(4294967296 + upTo + 1 + i, update))
+    old.prepare("INSERT INTO board_snapshots VALUES ('board-1', 'v1', 'Before', '2026-01-01T00:00:00.000Z', 0, ?)").run(merged)
+    old.pragma('user_version = 3')
+    old.close()
+
+    const store = await createSqliteDocumentStore({ file })
+    const loaded = await store.load('board-1')
+    expect(loaded.map((entry) => entry.seq)).toEqual(Array.from({ length: 11 }, (_, i) => upTo + i))
+    expect(stateOf(loaded)).toEqual(doc.getMap('shapes').toJSON())
+    expect(await store.loadSnapshot('board-1', 'v1')).toEqual(merged)
+    expect(await store.append('board-1', editedDocument(1, 'z').updates[0]!)).toBe(upTo + 11)
+
+    const again = mergeEntries(await store.load('board-1'))
+    const stored = await store.compact('board-1', again.merged, again.upTo)
+    // The state compresses (the shapes repeat their keys); the version saved now too.
+    expect(stored).toBeLessThan(again.merged.byteLength / 2)
+    const version = await store.saveSnapshot('board-1', { id: 'v2', name: 'After', createdAt: '2026-01-02T00:00:00.000Z', auto: false }, again.merged)
+    expect(version.bytes).toBeLessThan(again.merged.byteLength / 2)
+    expect((await store.listSnapshots('board-1')).map((v) => v.bytes)).toEqual([version.bytes, merged.byteLength])
+    expect(await store.loadSnapshot('board-1', 'v2')).toEqual(again.merged)
+    expect(await store.load('board-1')).toEqual([{ seq: again.upTo, update: again.merged }])
+    expect(await store.append('board-1', editedDocument(1, 'y').updates[0]!)).toBe(again.upTo + 1)
+    await store.close()
+
+    const reader = new Database(file, { readonly: true })
+    const rows = reader.prepare<[], { seq: number; bytes: number }>("SELECT seq, LENGTH(data) AS bytes FROM board_updates WHERE board_id = 'board-1' ORDER BY seq").all()
+    reader.close()
+    expect(rows).toEqual([{ seq: again.upTo, bytes: stored }, { seq: again.upTo + 1, bytes: expect.any(Number) }])
+  })
+
+  it('says the stored state is unreadable, rather than loading part of a board, when its bytes are damaged', async () => {
+    const { updates } = editedDocument(10)
+    const store = await createSqliteDocumentStore({ file })
+    await appendAll(store, 'board-1', updates)
+    const { merged, upTo } = mergeEntries(await store.load('board-1'))
+    await store.compact('board-1', merged, upTo)
+    await store.close()
+    const db = new Database(file)
+    db.prepare('UPDATE board_states SET data = ?').run(Buffer.from('not deflate at all, not at all'))
+    db.close()
+
+    const reopened = await createSqliteDocumentStore({ file })
+    await expect(reopened.load('board-1')).rejects.toMatchObject({ name: 'StorageError', code: 'corrupt' })
+    // Other boards are not affected.
+    expect(await reopened.append('board-2', updates[0]!)).toBe(1)
+    await reopened.close()
   })
 
   it('lets a process end once its appends are answered, closed or not: its thread holds nothing open', async () => {

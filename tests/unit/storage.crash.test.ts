@@ -51,7 +51,9 @@ function runWriterAndKill(file: string, seed: number, killPoint: KillPoint): Pro
   return new Promise((resolve, reject) => {
     // node --import tsx and not the tsx binary: the binary runs the script in a grandchild
     // that would outlive a SIGKILL sent to it.
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, BOARD, String(seed)], {
+    // Seeds from 5 on write the update log in 4 KB segments: killed while segments start and go.
+    const segmentBytes = seed >= 5 ? ['4096'] : []
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, BOARD, String(seed), ...segmentBytes], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     })

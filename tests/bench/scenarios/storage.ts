@@ -16,6 +16,8 @@ import Database from 'better-sqlite3'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { waitFor } from '../../helpers/waitFor.ts'
 import { DocKeys } from '../../../shared/protocol.ts'
+import { logFolderFor } from '../../../server/storage/SqliteDocumentStore.ts'
+import { readLog } from '../../../server/storage/updateLog.ts'
 import { MB } from '../lib/proc.ts'
 import { geoShape, jsonBytes, writeRecords, boardRecords, type BenchRecord } from '../lib/records.ts'
 import { maxBudget, type Scenario, type ScenarioContext, type ScenarioResult } from '../lib/scenario.ts'
@@ -58,6 +60,8 @@ type BigResult = {
   storedOpen: { entries: number; bytes: number }
   storedUnloaded: { entries: number; bytes: number }
   versionBytes: number
+  /** The update log's files on disk with the board open (obsolete updates included until their segment goes). */
+  logFileBytesOpen: number
   ratioOpen: number
   ratioUnloaded: number
 }
@@ -121,7 +125,10 @@ async function runStorage(context: ScenarioContext): Promise<ScenarioResult> {
       maxBudget('stored document / live records, board open', 'x', round(big.ratioOpen, 2), 2),
       maxBudget('stored document / live records, unloaded', 'x', round(big.ratioUnloaded, 2), 2),
     ],
-    notes: [`versions stored for the 200-shape board: ${round(big.versionBytes / KB, 1)} KB (not counted as the document)`],
+    notes: [
+      `versions stored for the 200-shape board: ${round(big.versionBytes / KB, 1)} KB (not counted as the document)`,
+      `update log files with that board open: ${round(big.logFileBytesOpen / KB, 1)} KB, obsolete updates included (a segment goes once nothing in it is needed)`,
+    ],
     details: { session, big },
   }
 }
@@ -316,6 +323,7 @@ async function measureBig(): Promise<BigResult> {
       storedOpen,
       storedUnloaded,
       versionBytes: storedUnloaded.versionBytes,
+      logFileBytesOpen: storedOpen.logFileBytes,
       ratioOpen: storedOpen.bytes / liveJsonBytes,
       ratioUnloaded: storedUnloaded.bytes / liveJsonBytes,
     }
@@ -325,20 +333,48 @@ async function measureBig(): Promise<BigResult> {
   }
 }
 
-/** What SQLite holds of a board: its update log and compacted state, and its versions. */
-function storedSize(dataDir: string, boardId: string): { entries: number; bytes: number; versionBytes: number } {
+/**
+ * What is stored of a board: in SQLite its compacted state and entries (as stored, the state
+ * compressed), and in the update log its updates after that state, each counted as its share
+ * of the compressed frame it is in; and apart, its versions. Also the log's files in all.
+ */
+function storedSize(dataDir: string, boardId: string): { entries: number; bytes: number; versionBytes: number; logFileBytes: number } {
   const db = new Database(path.join(dataDir, 'boards.sqlite'), { readonly: true, fileMustExist: true })
+  let entries = 0
+  let bytes = 0
+  let versionBytes = 0
+  let stateSeq = 0
   try {
-    const row = db
-      .prepare<[string], { entries: number; bytes: number }>(
-        'SELECT COUNT(*) AS entries, COALESCE(SUM(LENGTH(data)), 0) AS bytes FROM board_updates WHERE board_id = ?',
-      )
-      .get(boardId)
-    const versions = db
-      .prepare<[string], { bytes: number }>('SELECT COALESCE(SUM(LENGTH(data)), 0) AS bytes FROM board_snapshots WHERE board_id = ?')
-      .get(boardId)
-    return { entries: row?.entries ?? 0, bytes: row?.bytes ?? 0, versionBytes: versions?.bytes ?? 0 }
+    const rows = db.prepare<[string], { seq: number; bytes: number }>('SELECT seq, LENGTH(data) AS bytes FROM board_updates WHERE board_id = ?').all(boardId)
+    for (const row of rows) {
+      entries += 1
+      bytes += row.bytes
+    }
+    stateSeq =
+      db
+        .prepare<[string], number | null>('SELECT s.seq FROM board_states s JOIN board_numbers n ON n.num = s.num WHERE n.board_id = ?')
+        .pluck()
+        .get(boardId) ?? 0
+    versionBytes =
+      db.prepare<[string], number>('SELECT COALESCE(SUM(LENGTH(data)), 0) FROM board_snapshots WHERE board_id = ?').pluck().get(boardId) ?? 0
   } finally {
     db.close()
   }
+  const folder = logFolderFor(path.join(dataDir, 'boards.sqlite'))
+  let logFileBytes = 0
+  for (const frame of readLog(folder).frames) {
+    logFileBytes += frame.frameBytes
+    let raw = 0
+    let mine = 0
+    for (const record of frame.records) {
+      if (record.kind !== 'update') continue
+      raw += record.update.byteLength
+      if (record.boardId === boardId && record.seq > stateSeq) {
+        mine += record.update.byteLength
+        entries += 1
+      }
+    }
+    if (raw > 0) bytes += (frame.frameBytes * mine) / raw
+  }
+  return { entries, bytes: Math.round(bytes), versionBytes, logFileBytes }
 }
