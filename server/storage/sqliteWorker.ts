@@ -402,12 +402,15 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
   /** Boards pinning the log's oldest segment have their updates moved, so that it can go. */
   function unpinLog(): void {
     if (Date.now() < unpinAfter) return
-    for (const boardId of log.pinning(MAX_LOG_SEGMENTS)) {
-      const updates = log.read(boardId)
-      moveToDatabase(boardId, updates)
-      const last = updates[updates.length - 1]
-      if (last) log.dropUpTo(boardId, last.seq)
-    }
+    for (const boardId of log.pinning(MAX_LOG_SEGMENTS)) moveOutOfLog(boardId)
+  }
+
+  /** Moves the board's updates from the log into the database, so the log no longer needs them. */
+  function moveOutOfLog(boardId: string): void {
+    const updates = log.read(boardId)
+    moveToDatabase(boardId, updates)
+    const last = updates[updates.length - 1]
+    if (last) log.dropUpTo(boardId, last.seq)
   }
 
   /**
@@ -514,13 +517,23 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
       case 'delete': {
         const { boardId } = request
         // The log's record first: were the process killed between the two, reopening applies it.
-        run('delete the board', () => log.deleteBoard(boardId))
+        const lastSegment = run('delete the board', () => log.deleteBoard(boardId))
         nextSeqs.delete(boardId)
         try {
           deleteStored(boardId)
         } catch (cause) {
           pendingDeletes.add(boardId)
           throw new RequestError(failure('io', 'could not delete the board from the database; it is tried again', cause))
+        }
+        // Deleting a board deletes its content: the segments holding its updates go now, the
+        // other boards' updates in them moved into the database first.
+        if (lastSegment !== undefined) {
+          try {
+            for (const other of log.boardsUpTo(lastSegment)) moveOutOfLog(other)
+            log.purge(lastSegment)
+          } catch {
+            // They go the usual way, once nothing in them is needed.
+          }
         }
         return undefined
       }

@@ -404,11 +404,34 @@ export class UpdateLog {
     this.trim()
   }
 
-  /** Records the board's deletion durably; its updates are then obsolete. */
-  deleteBoard(boardId: string): void {
+  /**
+   * Records the board's deletion durably; its updates are then obsolete. Says up to which
+   * segment they were (see `purge`), if any still were.
+   */
+  deleteBoard(boardId: string): number | undefined {
     this.write([{ kind: 'deletion', boardId }])
     this.refs.delete(boardId)
-    for (const segment of this.segments) segment.boards.delete(boardId)
+    let last: number | undefined
+    for (const segment of this.segments) if (segment.boards.delete(boardId)) last = segment.num
+    this.trim()
+    return last
+  }
+
+  /** Boards with updates still needed in the segments up to `num`. */
+  boardsUpTo(num: number): string[] {
+    const boards = new Set<string>()
+    for (const segment of this.segments) if (segment.num <= num) for (const boardId of segment.boards.keys()) boards.add(boardId)
+    return [...boards]
+  }
+
+  /**
+   * Removes the segments up to `num`, the one written to included (the next write starts a
+   * new one), once nothing in them is needed: how a deleted board's updates leave the disk
+   * at once rather than when the log gets round to it.
+   */
+  purge(num: number): void {
+    const current = this.segments[this.segments.length - 1]
+    if (current && current.num <= num) this.endSegment()
     this.trim()
   }
 
@@ -419,14 +442,15 @@ export class UpdateLog {
   }
 
   /**
-   * Removes the oldest segments while nothing in them is needed (never the one written to).
+   * Removes the oldest segments while nothing in them is needed (never one being written to).
    * Best effort: a segment that cannot be removed stays listed (so it is never skipped over,
    * which would leave it behind a removed deletion record), and is tried again next time.
    */
   private trim(): void {
     try {
       let removed = false
-      while (this.segments.length > 1 && this.segments[0]!.boards.size === 0) {
+      const keep = this.fd === undefined ? 0 : 1
+      while (this.segments.length > keep && this.segments[0]!.boards.size === 0) {
         fs.rmSync(path.join(this.folder, segmentName(this.segments[0]!.num)), { force: true })
         this.segments.shift()
         removed = true

@@ -155,6 +155,29 @@ describe('the update log', () => {
     await store.close()
   })
 
+  it("removes a deleted board's updates from the log's files at once, keeping the other boards' updates", async () => {
+    const store = await createSqliteDocumentStore({ file })
+    const gone = randomEdits(5, 40, 8)
+    const kept = randomEdits(5, 40, 9)
+    for (const [i, update] of gone.updates.entries()) {
+      await store.append('gone', update)
+      await store.append('kept', kept.updates[i]!)
+    }
+    const mentions = (boardId: string) => readLog(folder).frames.filter((frame) => frame.records.some((r) => r.kind === 'update' && r.boardId === boardId))
+    expect(mentions('gone')).toHaveLength(5)
+
+    await store.delete('gone')
+
+    expect(mentions('gone')).toEqual([])
+    expect(stateOf(await store.load('kept'))).toEqual(kept.doc.getMap('keys').toJSON())
+    expect(await store.append('kept', randomEdits(1, 5, 10).updates[0]!)).toBe(6)
+    await store.close()
+    const reopened = await createSqliteDocumentStore({ file })
+    expect(await reopened.load('gone')).toEqual([])
+    expect((await reopened.load('kept')).map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6])
+    await reopened.close()
+  })
+
   it('refuses a second store on the same data while the first runs, and opens once it stopped or was killed', async () => {
     const first = await createSqliteDocumentStore({ file })
     await first.append('board-1', new Uint8Array([1]))
