@@ -5,7 +5,7 @@
  * take one back); everyone sees the results, split by declared group, once they may. Closing
  * keeps the results. Viewers watch, they don't vote.
  */
-import { useEffect, useId, useRef, useState } from 'react'
+import { useId, useLayoutEffect, useRef, useState } from 'react'
 import type * as Y from 'yjs'
 import type { Role } from '../../shared/roles.ts'
 import { randomToken } from '../../shared/ids.ts'
@@ -247,16 +247,19 @@ export function VotePanel({
   const t = useT()
   const [starting, setStarting] = useState(false)
   // Starting, revealing, closing or clearing removes the button just pressed: focus moves to
-  // the heading of what replaces it, not to the page.
+  // the heading of what replaces it, not to the page (in a layout effect: before it is painted).
   const root = useRef<HTMLDivElement>(null)
-  const refocus = useRef(false)
-  useEffect(() => {
+  // 'vote': once the vote just started has arrived (the render before it still shows the form,
+  // whose heading would take the focus and then vanish with it).
+  const refocus = useRef<false | 'now' | 'vote'>(false)
+  useLayoutEffect(() => {
     if (!refocus.current) return
+    if (refocus.current === 'vote' && !vote) return
     refocus.current = false
     root.current?.querySelector<HTMLElement>('h3')?.focus()
   })
   const update = (patch: Partial<VoteSession>) => {
-    refocus.current = true
+    refocus.current = 'now'
     if (vote) writeVote(doc, { ...vote, ...patch })
   }
 
@@ -271,7 +274,7 @@ export function VotePanel({
             userId={userId}
             serverNow={serverNow}
             onStarted={() => {
-              refocus.current = true
+              refocus.current = 'vote'
               setStarting(false)
             }}
           />
@@ -281,7 +284,7 @@ export function VotePanel({
             type="button"
             className="button"
             onClick={() => {
-              refocus.current = true
+              refocus.current = 'now'
               setStarting(false)
             }}
           >
@@ -363,7 +366,7 @@ export function VotePanel({
                 type="button"
                 className="button"
                 onClick={() => {
-                  refocus.current = true
+                  refocus.current = 'now'
                   setStarting(true)
                 }}
                 data-testid="vote-new"
@@ -374,7 +377,7 @@ export function VotePanel({
                 type="button"
                 className="button button-danger-outline"
                 onClick={() => {
-                  refocus.current = true
+                  refocus.current = 'now'
                   writeVote(doc, null)
                 }}
                 data-testid="vote-clear"
