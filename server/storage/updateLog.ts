@@ -182,6 +182,8 @@ export function lockLogFolder(folder: string): () => void {
   const lock = new Database(path.join(folder, 'lock.sqlite'), { timeout: 0 })
   try {
     lock.pragma('locking_mode = EXCLUSIVE')
+    // Nothing in it matters but the lock: no journal file beside it.
+    lock.pragma('journal_mode = MEMORY')
     // The first write takes the exclusive lock; in this mode it is kept until closed.
     lock.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL); DELETE FROM holder;')
     lock.prepare('INSERT INTO holder (pid) VALUES (?)').run(process.pid)

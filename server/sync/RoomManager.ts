@@ -123,6 +123,9 @@ export function createRoomManager({ store, log, limits, loadSettings }: RoomMana
         if (!room) return
         try {
           await room.flush()
+          // Its state as one compressed entry, as when a board unloads: the next start loads it
+          // at once rather than replaying the session's updates.
+          await room.compact()
         } catch (error) {
           log.error({ board: room.boardId, err: error }, 'flush on shutdown failed')
         }
