@@ -34,8 +34,9 @@ export const DEFAULT_LIMITS = {
    */
   maxSendBufferBytes: 16 * 1024 * 1024,
   /**
-   * The stored update log is compacted into one state once it outgrows both the compacted
-   * state and this many bytes (so compaction work stays proportional to editing).
+   * A board's update log is compacted into one state once it outgrows this many bytes, half
+   * the compacted state, and the bytes compression saved on that state (see Room.maybeCompact):
+   * compaction work stays proportional to editing, the stored board within about its state.
    */
   compactionMinBytes: 64 * 1024,
   /** Boards one address may create per hour. */

@@ -36,7 +36,10 @@ export interface DocumentStore {
    * the bytes the merged state takes in storage (a store may compress it).
    */
   compact(boardId: string, merged: Uint8Array, upTo: number): Promise<number>
-  /** Bytes currently stored for the board, as stored (compressed where the store compresses). */
+  /**
+   * Bytes currently stored for the board: its compacted state as stored (compressed where the
+   * store compresses) and its later updates at their own size.
+   */
   size(boardId: string): Promise<{ entries: number; bytes: number }>
   /** Stores a version durably; `id` is unique per board (the caller makes it). */
   saveSnapshot(boardId: string, meta: Omit<SnapshotMeta, 'bytes'>, state: Uint8Array): Promise<SnapshotMeta>

@@ -4,12 +4,12 @@
  * state, compressed, and its versions in SQLite (better-sqlite3, WAL mode, `synchronous=FULL`).
  * Both survive kill -9 and power loss once a call resolves.
  *
- * The database lives in a worker thread (sqliteWorker.ts): a commit's fsync takes tens of
+ * Both live in a worker thread (sqliteWorker.ts): a commit's fsync takes tens of
  * milliseconds on a busy disk, and on the main thread it would hold up every edit and cursor
  * of every board meanwhile. This side queues requests and settles their promises.
  *
- * Appends are group-committed: they queue for a few milliseconds and are written in one
- * transaction, so a burst of updates costs one fsync instead of one each. While a commit is
+ * Appends are group-committed: they queue for a few milliseconds and are written as one
+ * frame of the update log, so a burst of updates costs one fsync instead of one each. While a commit is
  * being written the next one gathers, so the batches grow with the load. Every other
  * operation first posts the queue, and the worker answers requests strictly in order, so the
  * store behaves as if operations ran in the order they were called (a `load` sees every
@@ -51,7 +51,7 @@ export interface SqliteDocumentStoreOptions {
 }
 
 export interface SqliteDocumentStore extends DocumentStore {
-  /** Counters since the store was opened: transactions that committed appends, and appends. */
+  /** Counters since the store was opened: commits (log frames) of appends, and appends. */
   stats(): { commits: number; appends: number }
   /** The update log's segments and their bytes on disk. */
   logStats(): Promise<{ segments: number; bytes: number }>
@@ -99,7 +99,10 @@ function storageError(failure: WorkerFailure): StorageError {
   return new StorageError(failure.code, failure.message, cause === undefined ? undefined : { cause })
 }
 
-/** Opens the database in its worker thread; rejects with a StorageError if it cannot. */
+/**
+ * Opens the store (database and update log) in its worker thread; rejects with a StorageError
+ * if it cannot (also when another server holds the data folder).
+ */
 export async function createSqliteDocumentStore({
   file,
   groupCommitMs = DEFAULT_GROUP_COMMIT_MS,
@@ -188,7 +191,7 @@ export async function createSqliteDocumentStore({
     timer = undefined
   }
 
-  /** Posts every queued append as one transaction and settles their promises when answered. */
+  /** Posts every queued append as one commit and settles their promises when answered. */
   function postPending(): void {
     cancelTimer()
     due = false
@@ -208,7 +211,7 @@ export async function createSqliteDocumentStore({
         batch.forEach((append, i) => append.resolve(seqs[i]!))
       },
       (cause: unknown) => {
-        // The transaction rolled back: none of the batch is stored, so every caller hears of it
+        // The commit failed: none of the batch is acknowledged, so every caller hears of it
         // (the room then has its clients resend). Dropping them silently would lose work.
         const boards = [...new Set(batch.map((append) => append.boardId))]
         log?.error({ err: cause, boards, appends: batch.length }, 'group commit failed')

@@ -3,8 +3,11 @@
  * SqliteDocumentStore.ts) so that a commit's fsync, which takes tens of milliseconds on a busy
  * disk, never blocks the event loop that relays edits and cursors. Appends go to the update
  * log (updateLog.ts); compacted states (compressed), versions and board numbers to SQLite.
- * When the store opens, what the log holds from the last run moves into SQLite's `board_log`
- * table, and when it closes cleanly, too, so the log only ever holds the current run's updates.
+ * Updates move from the log into SQLite's `board_log` table when the store opens (what the
+ * last run left) and when it closes cleanly, so the log only ever holds the current run's
+ * updates; and during a run, those of boards that would keep the log's oldest segment alive,
+ * and those sharing segments with a board being deleted (so that its updates go at once).
+ * A compaction writes the board's state and removes its `board_log` entries up to it.
  *
  * It answers requests strictly one at a time, in the order they were posted, which is what
  * gives the store its "as if in call order" behaviour. Every answer carries the request's id.
@@ -76,6 +79,7 @@ const NEW_DATABASE_PAGE_SIZE = 512
  * it, and the pages rewritten are few (each board's last pages, pages freed by compaction and
  * reused): a larger WAL copies them less often. Measured as above with 1 KiB pages: 6.2x at
  * 4,000 pages, 5.1x at 16,000. The WAL file grows to about 8 MB (16,000 x 512 bytes).
+ * (Also measured with layout 3, when every update went through SQLite.)
  */
 const WAL_AUTOCHECKPOINT_PAGES = 16000
 
@@ -110,6 +114,8 @@ function failure(code: WorkerFailure['code'], message: string, cause: unknown): 
  * together in one b-tree, where compaction frees whole pages. A rowid table rather than
  * WITHOUT ROWID: entries of a few hundred bytes would spill into overflow pages (a WITHOUT
  * ROWID row keeps at most a quarter of a page in place, a rowid row almost all of it).
+ * (Measured with layout 3; since layout 4, `board_log` only takes updates moved from the
+ * update log, and layout 3's, until the board's next compaction.)
  */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS board_numbers (
@@ -200,7 +206,8 @@ function bytes(data: Buffer): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 }
 
-function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: WorkerSetup) {
+/** `unlock` releases the data folder (see lockLogFolder); called once the store closed. */
+function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: WorkerSetup, unlock: () => void) {
   const selectNumber = db.prepare<[string], number>('SELECT num FROM board_numbers WHERE board_id = ?').pluck()
   const insertNumber = db.prepare<[string]>('INSERT INTO board_numbers (board_id) VALUES (?)')
   const deleteNumber = db.prepare<[string]>('DELETE FROM board_numbers WHERE board_id = ?')
@@ -356,23 +363,9 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
   // What the log held when the store was last stopped (or killed) moves into the database,
   // then the log starts afresh; a deletion is applied where it was the board's last record.
   // Killed during this, the next opening does it again (the old segments are removed last).
-  let unlock: () => void
-  try {
-    unlock = lockLogFolder(logFolder)
-  } catch (cause) {
-    if (cause instanceof LogLockedError) throw new RequestError({ code: 'io', message: cause.message })
-    throw new RequestError(failure('io', `could not lock ${logFolder}`, cause))
-  }
-  let log: UpdateLog
-  let opened: OpenedInfo
-  try {
-    ;({ log, opened } = openLog())
-  } catch (error) {
-    unlock()
-    throw error
-  }
+  const { log, opened } = openLog()
 
-  function openLog(): { log: UpdateLog; opened: OpenedInfo } {
+  function openLog(): { log: UpdateLog; opened: Omit<OpenedInfo, 'journalMode'> } {
     const recovered = run('read the update log', () => recoverLog(logFolder))
     const boards = new Map<string, LogUpdate[] | 'deleted'>()
     for (const record of recovered.records) {
@@ -393,7 +386,7 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
     )
     numbers.clear()
     const log = run('start the update log', () => UpdateLog.reset(logFolder, logSegmentBytes))
-    return { log, opened: { journalMode: '', recovered: { boards: boards.size, updates: recovered.records.length }, torn: recovered.torn } }
+    return { log, opened: { recovered: { boards: boards.size, updates: recovered.records.length }, torn: recovered.torn } }
   }
 
   /** After a failure to move updates, when to try again (it costs a read of their frames). */
@@ -402,15 +395,23 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
   /** Boards pinning the log's oldest segment have their updates moved, so that it can go. */
   function unpinLog(): void {
     if (Date.now() < unpinAfter) return
-    for (const boardId of log.pinning(MAX_LOG_SEGMENTS)) moveOutOfLog(boardId)
+    moveOutOfLog(log.pinning(MAX_LOG_SEGMENTS))
   }
 
-  /** Moves the board's updates from the log into the database, so the log no longer needs them. */
-  function moveOutOfLog(boardId: string): void {
-    const updates = log.read(boardId)
-    moveToDatabase(boardId, updates)
-    const last = updates[updates.length - 1]
-    if (last) log.dropUpTo(boardId, last.seq)
+  /**
+   * Moves the boards' updates from the log into the database in one transaction (one fsync),
+   * then tells the log it no longer needs them.
+   */
+  function moveOutOfLog(boardIds: readonly string[]): void {
+    if (boardIds.length === 0) return
+    const moved = boardIds.map((boardId) => ({ boardId, updates: log.read(boardId) }))
+    db.transaction(() => {
+      for (const { boardId, updates } of moved) moveToDatabase(boardId, updates)
+    })()
+    for (const { boardId, updates } of moved) {
+      const last = updates[updates.length - 1]
+      if (last) log.dropUpTo(boardId, last.seq)
+    }
   }
 
   /**
@@ -425,6 +426,7 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
       try {
         deleteStored(boardId)
         pendingDeletes.delete(boardId)
+        log.deletionDone(boardId)
       } catch {
         // Still failing; the next request tries again.
       }
@@ -442,6 +444,8 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
         run(`store ${updates.length} updates`, () => {
           updates.forEach((update, i) => {
             const boardId = boardIds[i]!
+            // Its deletion is not finished: an update would mix with what is being deleted.
+            if (pendingDeletes.has(boardId)) throw new Error(`board ${boardId} is being deleted`)
             const seq = assigned.get(boardId) ?? nextSeqOf(boardId)
             records.push({ kind: 'update', boardId, seq, update })
             assigned.set(boardId, seq + 1)
@@ -525,11 +529,12 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
           pendingDeletes.add(boardId)
           throw new RequestError(failure('io', 'could not delete the board from the database; it is tried again', cause))
         }
+        log.deletionDone(boardId)
         // Deleting a board deletes its content: the segments holding its updates go now, the
         // other boards' updates in them moved into the database first.
         if (lastSegment !== undefined) {
           try {
-            for (const other of log.boardsUpTo(lastSegment)) moveOutOfLog(other)
+            moveOutOfLog(log.boardsUpTo(lastSegment))
             log.purge(lastSegment)
           } catch {
             // They go the usual way, once nothing in them is needed.
@@ -542,14 +547,23 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
       case 'close':
         // After a clean stop the database alone holds everything (tools see it all), and the
         // next start has no log to read.
-        run('close the update log', () => {
-          db.transaction(() => {
-            for (const boardId of log.boards()) moveToDatabase(boardId, log.read(boardId))
-          })()
-          log.close(pendingDeletes.size === 0)
-        })
-        run('close the database', () => db.close())
-        unlock()
+        try {
+          let moved = false
+          try {
+            run('close the update log', () => {
+              db.transaction(() => {
+                for (const boardId of log.boards()) moveToDatabase(boardId, log.read(boardId))
+              })()
+              moved = true
+            })
+          } finally {
+            // Not moved (or a deletion not finished): the segments stay for the next opening.
+            log.close(moved && pendingDeletes.size === 0)
+          }
+          run('close the database', () => db.close())
+        } finally {
+          unlock()
+        }
         return undefined
       default: {
         const exhaustive: never = request
@@ -566,10 +580,18 @@ function main(): void {
   const setup = workerData as WorkerSetup
   const { file } = setup
   let handle: ReturnType<typeof createHandlers>['handle']
+  let unlock: (() => void) | undefined
   try {
+    // Before anything is read or written: a second server must not touch the first's files.
+    try {
+      unlock = lockLogFolder(setup.logFolder)
+    } catch (cause) {
+      if (cause instanceof LogLockedError) throw new RequestError({ code: 'io', message: cause.message })
+      throw new RequestError(failure('io', `could not lock ${setup.logFolder}`, cause))
+    }
     const { db, journalMode } = openDatabase(file)
     try {
-      const handlers = createHandlers(db, setup)
+      const handlers = createHandlers(db, setup, unlock)
       handle = handlers.handle
       port.postMessage({ id: 0, ok: true, value: { ...handlers.opened, journalMode } } satisfies WorkerResponse)
     } catch (error) {
@@ -577,6 +599,7 @@ function main(): void {
       throw error
     }
   } catch (error) {
+    unlock?.()
     const reason = error instanceof RequestError ? error.failure : failure('io', `could not open ${file}`, error)
     port.postMessage({ id: 0, ok: false, error: reason } satisfies WorkerResponse)
     port.close()

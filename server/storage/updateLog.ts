@@ -18,9 +18,11 @@
  * (after a failed write the log moves to a new segment rather than appending behind it).
  *
  * Segments are numbered files in the log's folder. One is written at a time; a full one is
- * left as it is, and removed once every update in it is obsolete (its board compacted past it
- * or deleted). Only the oldest segments are removed, so a deletion record outlives every
- * segment before it that holds the board's updates.
+ * left as it is, and removed once every update in it is obsolete (its board compacted past it,
+ * its updates moved into the database, or the board deleted) and no deletion record in it is
+ * still needed. Only the oldest segments are removed, so a deletion record outlives every
+ * segment before it that holds the board's updates. (`purge` removes them all at once when a
+ * board is deleted.)
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -30,16 +32,17 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 
 const MAGIC = 0x43444c31 // "CDL1"
-const MAGIC_BYTES = Buffer.from([0x31, 0x4c, 0x44, 0x43]) // MAGIC, little-endian
+const MAGIC_BYTES = Buffer.alloc(4)
+MAGIC_BYTES.writeUInt32LE(MAGIC)
 const HEADER_BYTES = 12
 const enum Kind {
   update = 1,
   deletion = 2,
 }
-const SEGMENT_PATTERN = /^(\d{8})\.log$/
+const SEGMENT_PATTERN = /^(\d{8,})\.log$/
 
 /** A new segment is started once the current one holds this much. */
-export const SEGMENT_BYTES = 4 * 1024 * 1024
+const SEGMENT_BYTES = 4 * 1024 * 1024
 
 export interface LogUpdate {
   boardId: string
@@ -50,7 +53,7 @@ export interface LogUpdate {
 export type LogRecord = ({ kind: 'update' } & LogUpdate) | { kind: 'deletion'; boardId: string }
 
 /** Where an update is: its frame, and the update's own size (for size accounting). */
-export interface UpdateRef {
+interface UpdateRef {
   seq: number
   segment: number
   offset: number
@@ -59,7 +62,7 @@ export interface UpdateRef {
 }
 
 /** A frame that could be read, with where it is. */
-export interface ReadFrame {
+interface ReadFrame {
   offset: number
   frameBytes: number
   records: LogRecord[]
@@ -197,10 +200,14 @@ export function lockLogFolder(folder: string): () => void {
   return () => lock.close()
 }
 
-/** What a segment holds: per board, its highest seq there (deleted boards drop out). */
+/**
+ * What a segment holds that is still needed: per board, its highest seq there (dropped once
+ * obsolete), and deletion records whose database part is not done yet.
+ */
 interface Segment {
   num: number
   boards: Map<string, number>
+  deletions: Set<string>
 }
 
 export interface RecoveredLog {
@@ -214,7 +221,8 @@ export interface RecoveredLog {
  * Every intact frame of every segment of the folder (created if missing), oldest first, and
  * the segments whose end was cut short. Reading stops at the first incomplete or damaged frame
  * of each segment; nothing after such a frame was ever acknowledged. Non-files (which cannot
- * have been written by this code) read as empty. Read-only: also for tools and the benchmark.
+ * have been written by this code) read as empty. Writes nothing (only creates the folder if
+ * missing): also for tools and the benchmark.
  */
 export function readLog(folder: string): { frames: (ReadFrame & { segment: string })[]; torn: RecoveredLog['torn'] } {
   fs.mkdirSync(folder, { recursive: true })
@@ -245,11 +253,16 @@ export function recoverLog(folder: string): RecoveredLog {
   return { records: frames.flatMap((frame) => frame.records), torn }
 }
 
+/** The folder's segment files, oldest (lowest number) first. */
 function segmentNames(folder: string): string[] {
   return fs
     .readdirSync(folder)
     .filter((name) => SEGMENT_PATTERN.test(name))
-    .sort()
+    .sort((a, b) => segmentNumber(a) - segmentNumber(b))
+}
+
+function segmentNumber(name: string): number {
+  return Number(SEGMENT_PATTERN.exec(name)![1])
 }
 
 /**
@@ -269,7 +282,7 @@ export class UpdateLog {
   static reset(folder: string, segmentBytes = SEGMENT_BYTES): UpdateLog {
     fs.mkdirSync(folder, { recursive: true })
     const names = segmentNames(folder)
-    const last = names.length === 0 ? 0 : Number(SEGMENT_PATTERN.exec(names[names.length - 1]!)![1])
+    const last = names.length === 0 ? 0 : segmentNumber(names[names.length - 1]!)
     for (const name of names) fs.rmSync(path.join(folder, name), { force: true })
     if (names.length > 0) fsyncFolder(folder)
     return new UpdateLog(folder, last + 1, segmentBytes)
@@ -309,7 +322,7 @@ export class UpdateLog {
     }
     this.fd = fd
     this.size = 0
-    this.segments.push({ num, boards: new Map() })
+    this.segments.push({ num, boards: new Map(), deletions: new Set() })
     return fd
   }
 
@@ -367,27 +380,29 @@ export class UpdateLog {
   read(boardId: string): LogUpdate[] {
     const wanted = this.refsOf(boardId)
     const out: LogUpdate[] = []
-    let i = 0
-    while (i < wanted.length) {
-      const ref = wanted[i]!
-      const file = path.join(this.folder, segmentName(ref.segment))
-      const data = Buffer.allocUnsafe(ref.frameBytes)
-      const fd = fs.openSync(file, 'r')
-      try {
-        fs.readSync(fd, data, 0, ref.frameBytes, ref.offset)
-      } finally {
-        fs.closeSync(fd)
-      }
-      const frame = decodeFrame(data, 0)
-      if (!frame) throw new LogCorruptError(`a frame of ${file} at ${ref.offset} cannot be read`)
-      // Every update of this board in the frame.
-      const seqs = new Set<number>()
-      for (; i < wanted.length && wanted[i]!.segment === ref.segment && wanted[i]!.offset === ref.offset; i++) seqs.add(wanted[i]!.seq)
-      for (const record of frame.records) {
-        if (record.kind === 'update' && record.boardId === boardId && seqs.has(record.seq)) {
-          out.push({ boardId, seq: record.seq, update: record.update })
+    const open = new Map<number, number>()
+    try {
+      let i = 0
+      while (i < wanted.length) {
+        const ref = wanted[i]!
+        const file = path.join(this.folder, segmentName(ref.segment))
+        let fd = open.get(ref.segment)
+        if (fd === undefined) open.set(ref.segment, (fd = fs.openSync(file, 'r')))
+        const data = Buffer.allocUnsafe(ref.frameBytes)
+        const got = fs.readSync(fd, data, 0, ref.frameBytes, ref.offset)
+        const frame = got === ref.frameBytes ? decodeFrame(data, 0) : undefined
+        if (!frame) throw new LogCorruptError(`a frame of ${file} at byte ${ref.offset} cannot be read`)
+        // Every update of this board in the frame.
+        const seqs = new Set<number>()
+        for (; i < wanted.length && wanted[i]!.segment === ref.segment && wanted[i]!.offset === ref.offset; i++) seqs.add(wanted[i]!.seq)
+        for (const record of frame.records) {
+          if (record.kind === 'update' && record.boardId === boardId && seqs.has(record.seq)) {
+            out.push({ boardId, seq: record.seq, update: record.update })
+          }
         }
       }
+    } finally {
+      for (const fd of open.values()) fs.closeSync(fd)
     }
     return out
   }
@@ -407,16 +422,23 @@ export class UpdateLog {
   }
 
   /**
-   * Records the board's deletion durably; its updates are then obsolete. Says up to which
-   * segment they were (see `purge`), if any still were.
+   * Records the board's deletion durably; its updates are then obsolete. The record is kept
+   * (its segment stays) until `deletionDone`: until then, the next opening applies it. Says
+   * up to which segment the board's updates were (see `purge`), if any still were.
    */
   deleteBoard(boardId: string): number | undefined {
     this.write([{ kind: 'deletion', boardId }])
+    this.segments[this.segments.length - 1]!.deletions.add(boardId)
     this.refs.delete(boardId)
     let last: number | undefined
     for (const segment of this.segments) if (segment.boards.delete(boardId)) last = segment.num
-    this.trim()
     return last
+  }
+
+  /** The board's deletion is done everywhere else: its record is no longer needed. */
+  deletionDone(boardId: string): void {
+    for (const segment of this.segments) segment.deletions.delete(boardId)
+    this.trim()
   }
 
   /** Boards with updates still needed in the segments up to `num`. */
@@ -452,7 +474,7 @@ export class UpdateLog {
     try {
       let removed = false
       const keep = this.fd === undefined ? 0 : 1
-      while (this.segments.length > keep && this.segments[0]!.boards.size === 0) {
+      while (this.segments.length > keep && this.segments[0]!.boards.size === 0 && this.segments[0]!.deletions.size === 0) {
         fs.rmSync(path.join(this.folder, segmentName(this.segments[0]!.num)), { force: true })
         this.segments.shift()
         removed = true

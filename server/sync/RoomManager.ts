@@ -112,7 +112,7 @@ export function createRoomManager({ store, log, limits, loadSettings }: RoomMana
     return entries.get(boardId)?.room
   }
 
-  /** Flushes and destroys every room. Safe to call twice. */
+  /** Flushes, compacts and destroys every room. Safe to call twice. */
   async function closeAll(): Promise<void> {
     closed = true
     const rooms = [...entries.values()]
@@ -127,7 +127,7 @@ export function createRoomManager({ store, log, limits, loadSettings }: RoomMana
           // at once rather than replaying the session's updates.
           await room.compact()
         } catch (error) {
-          log.error({ board: room.boardId, err: error }, 'flush on shutdown failed')
+          log.error({ board: room.boardId, err: error }, 'saving on shutdown failed')
         }
         room.destroy()
       }),

@@ -217,7 +217,9 @@ describe('the update log', () => {
   })
 
   it('reads a board as deleted when the database part of its deletion failed, and finishes it later', async () => {
-    const store = await createSqliteDocumentStore({ file })
+    // Tiny segments: the deletion record's segment ends at once, and later commits and
+    // compactions would remove it were it not kept until the deletion is done.
+    const store = await createSqliteDocumentStore({ file, groupCommitMs: 0, logSegmentBytes: 256 })
     const { updates } = randomEdits(4, 20, 7)
     for (const update of updates) await store.append('gone', update)
     const { merged, upTo } = mergeEntries(await store.load('gone'))
@@ -231,6 +233,12 @@ describe('the update log', () => {
     await expect(store.delete('gone')).rejects.toMatchObject({ name: 'StorageError', code: 'io' })
     expect(await store.load('gone')).toEqual([])
     expect(await store.size('gone')).toEqual({ entries: 0, bytes: 0 })
+    // Nothing may be added to it while its deletion is unfinished.
+    await expect(store.append('gone', updates[1]!)).rejects.toMatchObject({ name: 'StorageError', code: 'io' })
+    const more = randomEdits(30, 200, 11).updates
+    for (const update of more) await store.append('kept', update)
+    const kept = mergeEntries(await store.load('kept'))
+    await store.compact('kept', kept.merged, kept.upTo)
     await store.close()
     // Still failing at close: the log, with the deletion record, stays for the next opening.
     expect(readLog(folder).frames.some((frame) => frame.records.some((r) => r.kind === 'deletion' && r.boardId === 'gone'))).toBe(true)
@@ -240,7 +248,7 @@ describe('the update log', () => {
     const reopened = await createSqliteDocumentStore({ file })
     expect(await reopened.load('gone')).toEqual([])
     expect(await reopened.listSnapshots('gone')).toEqual([])
-    expect(await reopened.load('kept')).toEqual([{ seq: 1, update: updates[0] }])
+    expect(await reopened.load('kept')).toEqual([{ seq: kept.upTo, update: kept.merged }])
     await reopened.close()
   })
 
@@ -252,13 +260,13 @@ describe('the update log', () => {
       const gone = ${JSON.stringify(gone.updates.map((u) => Buffer.from(u).toString('hex')))}.map((h) => Buffer.from(h, 'hex'))
       for (const update of gone.slice(0, 2)) await store.append('gone', update)
       const entries = await store.load('gone')
-      await store.compact('gone', entries[0].update, entries[1].seq)
+      await store.compact('gone', entries[0].update, entries[0].seq)
       for (const update of gone.slice(2)) await store.append('gone', update)
       await store.saveSnapshot('gone', { id: 'v1', name: 'kept?', createdAt: '2026-01-01T00:00:00.000Z', auto: false }, gone[0])
       `,
     )
     // What delete() writes first, as the last thing the killed process wrote.
-    fs.writeFileSync(path.join(folder, '99999999.log'), encodeFrame([{ kind: 'deletion', boardId: 'gone' }]))
+    fs.writeFileSync(path.join(folder, '00000900.log'), encodeFrame([{ kind: 'deletion', boardId: 'gone' }]))
 
     const store = await createSqliteDocumentStore({ file })
     expect(await store.load('gone')).toEqual([])

@@ -344,11 +344,14 @@ function storedSize(dataDir: string, boardId: string): { entries: number; bytes:
   let bytes = 0
   let versionBytes = 0
   let stateSeq = 0
+  // Updates moved into the database may still have their frames in the log's files: counted once.
+  const inDatabase = new Set<number>()
   try {
     const rows = db.prepare<[string], { seq: number; bytes: number }>('SELECT seq, LENGTH(data) AS bytes FROM board_updates WHERE board_id = ?').all(boardId)
     for (const row of rows) {
       entries += 1
       bytes += row.bytes
+      inDatabase.add(row.seq)
     }
     stateSeq =
       db
@@ -369,7 +372,7 @@ function storedSize(dataDir: string, boardId: string): { entries: number; bytes:
     for (const record of frame.records) {
       if (record.kind !== 'update') continue
       raw += record.update.byteLength
-      if (record.boardId === boardId && record.seq > stateSeq) {
+      if (record.boardId === boardId && record.seq > stateSeq && !inDatabase.has(record.seq)) {
         mine += record.update.byteLength
         entries += 1
       }
