@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core'
 import { createBoardOver } from '../helpers/server.ts'
 import { cameraOf, openAs, waitForBoard, type Person } from '../helpers/browser.ts'
 import { useBrowserSuite } from '../helpers/browserSuite.ts'
+import { drawRectangle } from '../helpers/board.ts'
 
 const suite = useBrowserSuite()
 const people = suite.people
@@ -28,15 +29,6 @@ async function open(p: Person, path: string): Promise<void> {
 async function pan(page: Page, dx: number, dy: number): Promise<void> {
   await page.mouse.move(640, 400)
   await page.mouse.wheel(dx, dy)
-}
-
-async function drawRectangle(page: Page, x = 400, y = 300): Promise<void> {
-  await page.keyboard.press('r')
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  await page.mouse.move(x + 80, y + 60, { steps: 5 })
-  await page.mouse.move(x + 160, y + 120, { steps: 5 })
-  await page.mouse.up()
 }
 
 /** Whether two cameras show the same place (a pixel apart at most). */

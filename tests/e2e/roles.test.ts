@@ -10,6 +10,7 @@ import jsQR from 'jsqr'
 import { createBoardOver } from '../helpers/server.ts'
 import { openAs, waitForBoard, type Person } from '../helpers/browser.ts'
 import { useBrowserSuite } from '../helpers/browserSuite.ts'
+import { drawRectangle } from '../helpers/board.ts'
 
 const suite = useBrowserSuite()
 const people = suite.people
@@ -21,15 +22,6 @@ async function person(name: string): Promise<Person> {
 }
 
 const shapeCount = (page: Page) => page.locator('.tl-shape[data-shape-type="geo"]').count()
-
-async function drawRectangle(page: Page, x = 400, y = 300): Promise<void> {
-  await page.keyboard.press('r')
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  await page.mouse.move(x + 80, y + 60, { steps: 5 })
-  await page.mouse.move(x + 160, y + 120, { steps: 5 })
-  await page.mouse.up()
-}
 
 async function open(p: Person, path: string): Promise<void> {
   await p.page.goto(suite.server.url + path)

@@ -34,16 +34,18 @@ export type Person = {
 }
 
 /**
- * Opens a page as a named person. The name is put in localStorage before the app loads, as if
- * the person had joined once on this device; pass `name: ''` to see the join step.
+ * A person's own browser context and page, every request to another host and every error in
+ * the page recorded. Before the app loads, `locale` (if given) is set as the interface
+ * language chosen on the device, and `name` (unless empty) as if the person had joined once.
  */
-export async function openAs(
+async function openPerson(
   browser: Browser,
   serverUrl: string,
   name: string,
-  viewport = { width: 1280, height: 800 },
+  options: { viewport: { width: number; height: number }; hasTouch?: boolean; isMobile?: boolean },
+  locale?: string,
 ): Promise<Person> {
-  const context = await browser.newContext({ viewport, locale: 'en-GB' })
+  const context = await browser.newContext({ ...options, locale: 'en-GB' })
   const origin = new URL(serverUrl).origin
   const outsideRequests: string[] = []
   const pageErrors: string[] = []
@@ -52,19 +54,28 @@ export async function openAs(
     if (url.startsWith('data:') || url.startsWith('blob:')) return
     if (new URL(url).origin !== origin && !url.startsWith(origin.replace('http', 'ws'))) outsideRequests.push(url)
   })
-  if (name) {
+  if (name || locale) {
     await context.addInitScript(
-      ([n]) => {
-        if (!localStorage.getItem('codesign:user')) {
+      ({ n, l }) => {
+        if (l) localStorage.setItem('codesign:locale', l)
+        if (n && !localStorage.getItem('codesign:user')) {
           localStorage.setItem('codesign:user', JSON.stringify({ id: 'u' + Math.random().toString(36).slice(2, 14), name: n, color: '#1971c2' }))
         }
       },
-      [name],
+      { n: name, l: locale ?? '' },
     )
   }
   const page = await context.newPage()
   page.on('pageerror', (error) => pageErrors.push(String(error)))
   return { name, context, page, outsideRequests, pageErrors }
+}
+
+/**
+ * Opens a page as a named person. The name is put in localStorage before the app loads, as if
+ * the person had joined once on this device; pass `name: ''` to see the join step.
+ */
+export function openAs(browser: Browser, serverUrl: string, name: string, viewport = { width: 1280, height: 800 }): Promise<Person> {
+  return openPerson(browser, serverUrl, name, { viewport })
 }
 
 /** Waits until the tldraw editor is up (its shapes layer exists) and the board is synced. */
@@ -91,26 +102,6 @@ export const PHONE = { width: 375, height: 740 } as const
  * with the interface language `locale` chosen on the device before the app loads. Pass
  * `name: ''` to see the join step. Outside requests and page errors are recorded as in openAs.
  */
-export async function openOnPhone(browser: Browser, serverUrl: string, name: string, locale: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, locale: 'en-GB' })
-  const origin = new URL(serverUrl).origin
-  const outsideRequests: string[] = []
-  const pageErrors: string[] = []
-  context.on('request', (request) => {
-    const url = request.url()
-    if (url.startsWith('data:') || url.startsWith('blob:')) return
-    if (new URL(url).origin !== origin && !url.startsWith(origin.replace('http', 'ws'))) outsideRequests.push(url)
-  })
-  await context.addInitScript(
-    ({ n, l }) => {
-      localStorage.setItem('codesign:locale', l)
-      if (n && !localStorage.getItem('codesign:user')) {
-        localStorage.setItem('codesign:user', JSON.stringify({ id: 'u' + Math.random().toString(36).slice(2, 14), name: n, color: '#1971c2' }))
-      }
-    },
-    { n: name, l: locale },
-  )
-  const page = await context.newPage()
-  page.on('pageerror', (error) => pageErrors.push(String(error)))
-  return { name, context, page, outsideRequests, pageErrors }
+export function openOnPhone(browser: Browser, serverUrl: string, name: string, locale: string): Promise<Person> {
+  return openPerson(browser, serverUrl, name, { viewport: PHONE, hasTouch: true, isMobile: true }, locale)
 }

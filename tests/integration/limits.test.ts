@@ -11,6 +11,7 @@ import { createTmpDir, type TmpDir } from '../helpers/tmpDir.ts'
 import { createBoardOver, startServer, type TestServer } from '../helpers/server.ts'
 import { connectClient, openRaw, type TestClient } from '../helpers/clients.ts'
 import { waitFor } from '../helpers/waitFor.ts'
+import { encodeUpdate } from '../../server/sync/codec.ts'
 
 let dir: TmpDir
 let server: TestServer | undefined
@@ -30,14 +31,6 @@ function client(url: string, boardId: string, key: string): TestClient {
 function queryAwarenessMessage(): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, MessageType.queryAwareness)
-  return encoding.toUint8Array(e)
-}
-
-function updateMessage(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.sync)
-  encoding.writeVarUint(e, 2)
-  encoding.writeVarUint8Array(e, update)
   return encoding.toUint8Array(e)
 }
 
@@ -85,7 +78,7 @@ describe('per connection', () => {
     const flooder = await openRaw(s.url, board.id, board.editorKey)
     const doc = new Y.Doc()
     doc.on('update', (update: Uint8Array) => {
-      if (flooder.ws.readyState === flooder.ws.OPEN) flooder.ws.send(updateMessage(update))
+      if (flooder.ws.readyState === flooder.ws.OPEN) flooder.ws.send(encodeUpdate(update))
     })
     for (let i = 0; i < 20; i++) doc.getMap('test').set(`k${i}`, 'x'.repeat(5000))
     expect(await flooder.closed).toBe(CloseCode.rateLimited)

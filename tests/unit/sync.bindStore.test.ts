@@ -134,12 +134,23 @@ function geo(id: string, overrides: Partial<TLShape> = {}, props: Record<string,
 const wavePoint = (i: number) => ({ x: i * 3, y: Math.round(40 * Math.sin(i / 8)), z: 0.5 })
 const wave = (n: number) => Array.from({ length: n }, (_, i) => wavePoint(i))
 
+/** Someone drawing: their store, and the end of their frame (when the binding writes). */
+type Drawer = { store: { put(records: TLRecord[]): void }; frame(): void }
+
 /** Draws `shape:stroke` as the draw tool does: one more point per frame, up to `points` (nothing delivered). */
-function drawPointByPoint(person: { store: { put(records: TLRecord[]): void }; frame(): void }, points: number): void {
+function drawPointByPoint(person: Drawer, points: number): void {
   for (let n = 1; n <= points; n++) {
     person.store.put([draw('shape:stroke', wave(n))])
     person.frame()
   }
+}
+
+/** A stroke begun (its first point, one frame) and grown to `points` points in the next frame. */
+function startStroke(person: Drawer, points: number): void {
+  person.store.put([draw('shape:stroke', wave(1))])
+  person.frame()
+  person.store.put([draw('shape:stroke', wave(points))])
+  person.frame()
 }
 
 /** A draw shape as tldraw 5's draw tool writes it: `points` in one free segment. */
@@ -446,10 +457,7 @@ describe('bindStoreToYDoc', () => {
 
     it('are applied by a reader once a frame, however many edits of their text arrive between two frames', () => {
       const { alice, bob, deliver } = createPair()
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      alice.store.put([draw('shape:stroke', wave(2))])
-      alice.frame()
+      startStroke(alice, 2)
       deliver()
       bob.frame()
       let applied = 0
@@ -495,10 +503,7 @@ describe('bindStoreToYDoc', () => {
 
     it('deleting a shape being drawn deletes its stroke with it', () => {
       const { alice, bob, deliver } = createPair()
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      alice.store.put([draw('shape:stroke', wave(30))])
-      alice.frame()
+      startStroke(alice, 30)
       deliver()
       expect(bob.binding.strokes.has('shape:stroke')).toBe(true)
       bob.store.remove([id('shape:stroke')])
@@ -513,10 +518,7 @@ describe('bindStoreToYDoc', () => {
 
     it('a stroke left in progress (its author gone) is read by a late joiner and by every reader of the doc', () => {
       const { alice } = createPair()
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      alice.store.put([draw('shape:stroke', wave(80))])
-      alice.frame()
+      startStroke(alice, 80)
       const state = Y.encodeStateAsUpdate(alice.doc)
       alice.binding.dispose()
 
@@ -546,10 +548,7 @@ describe('bindStoreToYDoc', () => {
 
     it("someone else's edit of a stroke being drawn keeps the points drawn meanwhile", () => {
       const { alice, bob, deliver } = createPair()
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      alice.store.put([draw('shape:stroke', wave(20))])
-      alice.frame()
+      startStroke(alice, 20)
       deliver()
       // Bob recolours it while Alice's next points are on their way: his edit is pending when
       // they arrive, so his store keeps his version until he writes it.
@@ -692,10 +691,7 @@ describe('bindStoreToYDoc', () => {
 
     it("the one drawing a stroke still writes it after undoing and redoing its deletion", () => {
       const { alice, bob, deliver } = createPair()
-      alice.store.put([draw('shape:stroke', wave(1))])
-      alice.frame()
-      alice.store.put([draw('shape:stroke', wave(30))])
-      alice.frame()
+      startStroke(alice, 30)
       deliver()
       // Alice deletes it, then undoes that (tldraw's undo puts it back as it was) and draws on.
       alice.store.remove([id('shape:stroke')])

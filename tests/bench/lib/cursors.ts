@@ -7,7 +7,7 @@
 import * as encoding from 'lib0/encoding'
 import { MessageType } from '../../../shared/protocol.ts'
 import type { LightClient } from './lightClient.ts'
-import { nowMs } from './propagation.ts'
+import { nowMs, ticker } from './propagation.ts'
 
 export type CursorMover = {
   readonly sent: number
@@ -77,8 +77,6 @@ export function createCursor(client: LightClient, name: string, rate: number, in
   let clock = 0
   let sent = 0
   let sentInWindow = 0
-  let first: ReturnType<typeof setTimeout> | undefined
-  let interval: ReturnType<typeof setInterval> | undefined
   const move = () => {
     clock += 1
     const angle = clock / 10
@@ -89,12 +87,6 @@ export function createCursor(client: LightClient, name: string, rate: number, in
     sent += 1
     sentInWindow += w
   }
-  const stop = () => {
-    clearTimeout(first)
-    clearInterval(interval)
-    first = undefined
-    interval = undefined
-  }
   return {
     get sent() {
       return sent
@@ -102,13 +94,6 @@ export function createCursor(client: LightClient, name: string, rate: number, in
     get sentInWindow() {
       return sentInWindow
     },
-    start(phaseMs) {
-      stop()
-      first = setTimeout(() => {
-        move()
-        interval = setInterval(move, 1000 / rate)
-      }, phaseMs)
-    },
-    stop,
+    ...ticker(move, rate),
   }
 }

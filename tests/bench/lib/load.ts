@@ -18,10 +18,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { waitFor } from '../../helpers/waitFor.ts'
-import { MessageType } from '../../../shared/protocol.ts'
 import { createCursor, EMPTY_SYNC_STEP1, type CursorMover } from './cursors.ts'
 import { openLightClient, type FrameCounts, type LightClient } from './lightClient.ts'
 import { MB, sampleRss } from './proc.ts'
@@ -30,6 +28,7 @@ import type { ScenarioContext } from './scenario.ts'
 import { startServer, type BenchServer, type BoardAccess, type LaunchOptions, type ServerKind, type StopResult } from './servers.ts'
 import { round, summarize, type Summary } from './stats.ts'
 import { connectYClient, type YClient } from './yClient.ts'
+import { encodeUpdate } from '../../../server/sync/codec.ts'
 
 export type LoadShape = {
   boards: number
@@ -200,7 +199,7 @@ async function openSet(kind: ServerKind, shape: LoadShape, launch: LaunchOptions
         client.send(EMPTY_SYNC_STEP1)
         const doc = new Y.Doc()
         board.writerDocs.push(doc)
-        doc.on('update', (update: Uint8Array) => client.send(updateFrame(update)))
+        doc.on('update', (update: Uint8Array) => client.send(encodeUpdate(update)))
         board.writers.push(recorder.createWriter(doc, `b${b}w${i}`, { rate: shape.rate, bytes: shape.bytes }))
       }
       await waitFor(() => board.real.every((client) => client.ready()), {
@@ -239,15 +238,6 @@ async function openSet(kind: ServerKind, shape: LoadShape, launch: LaunchOptions
     await closeSet(set)
     throw error
   }
-}
-
-/** A y-websocket update message: `[sync, update, varUint8Array(update)]`. */
-function updateFrame(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.sync)
-  encoding.writeVarUint(e, 2)
-  encoding.writeVarUint8Array(e, update)
-  return encoding.toUint8Array(e)
 }
 
 function counts(set: LoadSet): FrameCounts[] {

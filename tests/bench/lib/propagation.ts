@@ -128,19 +128,11 @@ export function createPropagationRecorder(): PropagationRecorder {
       const pad = 'x'.repeat(bytes)
       let seq = 0
       let sentInWindow = 0
-      let first: ReturnType<typeof setTimeout> | undefined
-      let interval: ReturnType<typeof setInterval> | undefined
       const write = () => {
         seq += 1
         const w = windowOpen ? 1 : 0
         map.set(from, { t: nowMs(), w, from, seq, pad })
         sentInWindow += w
-      }
-      const stop = () => {
-        clearTimeout(first)
-        clearInterval(interval)
-        first = undefined
-        interval = undefined
       }
       return {
         from,
@@ -150,14 +142,7 @@ export function createPropagationRecorder(): PropagationRecorder {
         get sentInWindow() {
           return sentInWindow
         },
-        start(phaseMs) {
-          stop()
-          first = setTimeout(() => {
-            write()
-            interval = setInterval(write, 1000 / rate)
-          }, phaseMs)
-        },
-        stop,
+        ...ticker(write, rate),
       }
     },
     get latencies() {
@@ -172,5 +157,30 @@ export function createPropagationRecorder(): PropagationRecorder {
     get duplicates() {
       return duplicates
     },
+  }
+}
+
+/**
+ * Runs `tick` `rate` times a second once started, the first time `phaseMs` after `start` (so
+ * that many senders spread over the period instead of firing together), until `stop`.
+ */
+export function ticker(tick: () => void, rate: number): { start(phaseMs: number): void; stop(): void } {
+  let first: ReturnType<typeof setTimeout> | undefined
+  let interval: ReturnType<typeof setInterval> | undefined
+  const stop = () => {
+    clearTimeout(first)
+    clearInterval(interval)
+    first = undefined
+    interval = undefined
+  }
+  return {
+    start(phaseMs) {
+      stop()
+      first = setTimeout(() => {
+        tick()
+        interval = setInterval(tick, 1000 / rate)
+      }, phaseMs)
+    },
+    stop,
   }
 }

@@ -13,7 +13,6 @@
  * arrives whole.
  */
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { waitFor } from '../../helpers/waitFor.ts'
@@ -26,6 +25,7 @@ import { maxBudget, ratioBudget, type Scenario, type ScenarioContext, type Scena
 import { countLogLines, startServer, ServerKind, type BenchServer, type BoardAccess } from '../lib/servers.ts'
 import { round } from '../lib/stats.ts'
 import { connectYClient } from '../lib/yClient.ts'
+import { encodeUpdate } from '../../../server/sync/codec.ts'
 
 export const join: Scenario = {
   name: 'join',
@@ -137,14 +137,6 @@ function encodeUpload(records: ReturnType<typeof boardRecords>): Uint8Array[] {
   return updates
 }
 
-function updateFrame(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.sync)
-  encoding.writeVarUint(e, 2)
-  encoding.writeVarUint8Array(e, update)
-  return encoding.toUint8Array(e)
-}
-
 /** Sends sync step 1 and resolves when the step 2 answer arrived (everything before it was handled). */
 function roundTrip(client: LightClient): Promise<void> {
   return new Promise((resolve) => {
@@ -179,7 +171,7 @@ async function prepare(kind: ServerKind, updates: Uint8Array[], context: Scenari
     const started = performance.now()
     const uploader = await openLightClient({ url: server.url, path: board.path, protocols: board.protocols('facilitator') })
     try {
-      for (const update of updates) uploader.send(updateFrame(update))
+      for (const update of updates) uploader.send(encodeUpdate(update))
       await roundTrip(uploader)
     } finally {
       uploader.close()
