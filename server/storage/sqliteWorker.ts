@@ -257,7 +257,7 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
   /** The first and last key of a board's entries. */
   const range = (num: number): [number, number] => [num * SEQ_RANGE, num * SEQ_RANGE + SEQ_RANGE - 1]
 
-  /** What SQLite holds of the board: its compacted state and entries of layout 3, in seq order. */
+  /** What SQLite holds of the board: its compacted state and its entries, in seq order. */
   function storedEntries(boardId: string, num: number | undefined): { seq: number; update: Uint8Array }[] {
     if (num === undefined) return []
     const [state, rows] = db.transaction(() => [selectState.get(num), selectEntries.all(...range(num))] as const)()
@@ -311,40 +311,36 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
    * removing the database's entries up to it. (A caller compacting up to less than the state
    * already covers gets its state kept as an entry beside it: nothing either holds is lost.)
    */
-  function storeState(boardId: string, state: Uint8Array, upTo: number): { seq: number; bytes: number } {
+  function storeState(boardId: string, state: Uint8Array, upTo: number): number {
     const created = new Map<string, number>()
     const { codec, data } = encodeState(state)
-    const result = db.transaction(() => {
+    const bytes = db.transaction(() => {
       const num = numberOf(boardId, created)!
+      deleteRange.run(num * SEQ_RANGE, num * SEQ_RANGE + upTo)
       const current = selectStateSize.get(num)
       if (current && current.seq > upTo) {
-        deleteRange.run(num * SEQ_RANGE, num * SEQ_RANGE + upTo)
         putEntry.run(num * SEQ_RANGE + upTo, state)
-        return { seq: upTo, bytes: state.byteLength }
+        return state.byteLength
       }
-      deleteRange.run(num * SEQ_RANGE, num * SEQ_RANGE + upTo)
       upsertState.run(num, upTo, codec, data)
-      return { seq: upTo, bytes: data.byteLength }
+      return data.byteLength
     })()
     remember(created)
-    return result
+    return bytes
   }
 
   /**
    * Moves updates from the update log into the database's entries (as they are: the store
    * never interprets them). Those a compacted state already covers are left out. Idempotent.
+   * Runs inside the caller's transaction; board numbers it creates go into `created`.
    */
-  function moveToDatabase(boardId: string, updates: readonly LogUpdate[]): void {
-    const created = new Map<string, number>()
-    db.transaction(() => {
-      const num = numberOf(boardId, created)!
-      const stateSeq = selectStateSize.get(num)?.seq ?? 0
-      for (const entry of updates) {
-        if (entry.seq >= SEQ_RANGE) throw new Error(`seq ${entry.seq} is out of range`)
-        if (entry.seq > stateSeq) putEntry.run(num * SEQ_RANGE + entry.seq, entry.update)
-      }
-    })()
-    remember(created)
+  function moveToDatabase(boardId: string, updates: readonly { seq: number; update: Uint8Array }[], created: Map<string, number>): void {
+    const num = numberOf(boardId, created)!
+    const stateSeq = selectStateSize.get(num)?.seq ?? 0
+    for (const entry of updates) {
+      if (entry.seq >= SEQ_RANGE) throw new Error(`seq ${entry.seq} is out of range`)
+      if (entry.seq > stateSeq) putEntry.run(num * SEQ_RANGE + entry.seq, entry.update)
+    }
   }
 
   function deleteStored(boardId: string): void {
@@ -376,15 +372,16 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
         else list.push(record)
       }
     }
+    const created = new Map<string, number>()
     run('move the update log into the database', () =>
       db.transaction(() => {
         for (const [boardId, updates] of boards) {
           if (updates === 'deleted') deleteStored(boardId)
-          else moveToDatabase(boardId, updates)
+          else moveToDatabase(boardId, updates, created)
         }
       })(),
     )
-    numbers.clear()
+    remember(created)
     const log = run('start the update log', () => UpdateLog.reset(logFolder, logSegmentBytes))
     return { log, opened: { recovered: { boards: boards.size, updates: recovered.records.length }, torn: recovered.torn } }
   }
@@ -405,9 +402,11 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
   function moveOutOfLog(boardIds: readonly string[]): void {
     if (boardIds.length === 0) return
     const moved = boardIds.map((boardId) => ({ boardId, updates: log.read(boardId) }))
+    const created = new Map<string, number>()
     db.transaction(() => {
-      for (const { boardId, updates } of moved) moveToDatabase(boardId, updates)
+      for (const { boardId, updates } of moved) moveToDatabase(boardId, updates, created)
     })()
+    remember(created)
     for (const { boardId, updates } of moved) {
       const last = updates[updates.length - 1]
       if (last) log.dropUpTo(boardId, last.seq)
@@ -467,17 +466,14 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
         const { boardId } = request
         if (pendingDeletes.has(boardId)) return []
         // The log's updates all come after the database's: they move there only as a block.
-        return run('load the board', () => [
-          ...storedEntries(boardId, numberOf(boardId)),
-          ...log.read(boardId).map(({ seq, update }) => ({ seq, update })),
-        ])
+        return run('load the board', () => [...storedEntries(boardId, numberOf(boardId)), ...log.read(boardId)])
       }
       case 'compact': {
         const { boardId, merged, upTo } = request
-        const { seq, bytes } = run('compact the board', () => storeState(boardId, merged, upTo))
-        run('compact the board', () => log.dropUpTo(boardId, seq))
+        const bytes = run('compact the board', () => storeState(boardId, merged, upTo))
+        log.dropUpTo(boardId, upTo)
         // Keep seqs monotonic even if the caller compacted up to a seq beyond the last entry.
-        nextSeqs.set(boardId, Math.max(nextSeqOf(boardId), seq + 1))
+        nextSeqs.set(boardId, Math.max(nextSeqOf(boardId), upTo + 1))
         return bytes
       }
       case 'size': {
@@ -551,9 +547,7 @@ function createHandlers(db: Database.Database, { logFolder, logSegmentBytes }: W
           let moved = false
           try {
             run('close the update log', () => {
-              db.transaction(() => {
-                for (const boardId of log.boards()) moveToDatabase(boardId, log.read(boardId))
-              })()
+              moveOutOfLog(log.boards())
               moved = true
             })
           } finally {

@@ -376,10 +376,10 @@ export class UpdateLog {
     return this.refs.get(boardId) ?? []
   }
 
-  /** Reads the board's updates from the log. */
-  read(boardId: string): LogUpdate[] {
+  /** Reads the board's updates from the log, in seq order. */
+  read(boardId: string): { seq: number; update: Uint8Array }[] {
     const wanted = this.refsOf(boardId)
-    const out: LogUpdate[] = []
+    const out: { seq: number; update: Uint8Array }[] = []
     const open = new Map<number, number>()
     try {
       let i = 0
@@ -397,7 +397,7 @@ export class UpdateLog {
         for (; i < wanted.length && wanted[i]!.segment === ref.segment && wanted[i]!.offset === ref.offset; i++) seqs.add(wanted[i]!.seq)
         for (const record of frame.records) {
           if (record.kind === 'update' && record.boardId === boardId && seqs.has(record.seq)) {
-            out.push({ boardId, seq: record.seq, update: record.update })
+            out.push({ seq: record.seq, update: record.update })
           }
         }
       }
